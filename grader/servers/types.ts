@@ -1,0 +1,56 @@
+/**
+ * What every server of the kit offers, so the sandbox, the CLI and the tests
+ * can start either one the same way ("same application, different server").
+ */
+import type { Application, ServerName } from '../wsgi/types.ts';
+
+export type { ServerName };
+
+/** A line for the server's log: one request (Common Log Format) or an error with its stack. */
+export type LogSink = (line: string) => void;
+
+/** Seen once per request, after the environ is built and before the app runs. */
+export type EnvironObserver = (environ: Readonly<Record<string, unknown>>) => void;
+
+export interface ServerOptions {
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 (the default) asks the OS for a free one. */
+  port?: number;
+  /** Wrap the app in validate() so every request checks both sides of the contract. */
+  validate?: boolean;
+  /** Where request lines and app errors go (wsgi.errors too). Default: process.stderr. */
+  log?: LogSink;
+  /** Sees each request's environ; the grader uses it to show what two servers passed differently. */
+  onEnviron?: EnvironObserver;
+  /** socket server only: limits, each in bytes or milliseconds. */
+  limits?: Partial<SocketLimits>;
+}
+
+/** The socket server's limits (issue text and README give the defaults). */
+export interface SocketLimits {
+  /** Longest request line; longer → 414. Default 8 KiB. */
+  maxRequestLine: number;
+  /** Largest header section; larger → 431. Default 16 KiB. */
+  maxHeaderBytes: number;
+  /** Most header fields; more → 431. Default 100. */
+  maxHeaderCount: number;
+  /** Largest request body; larger → 413. Default 1 MiB. */
+  maxBodyBytes: number;
+  /** A header section must arrive complete within this; else the connection is closed. Default 10 s. */
+  headerTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. Default 5 s. */
+  keepAliveTimeoutMs: number;
+}
+
+export interface RunningServer {
+  readonly name: ServerName;
+  /** e.g. "http://127.0.0.1:41234" */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Stop listening, end open connections, resolve when all is closed. */
+  close(): Promise<void>;
+}
+
+export type StartServer = (app: Application, options?: ServerOptions) => Promise<RunningServer>;
