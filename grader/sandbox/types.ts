@@ -43,3 +43,45 @@ export interface CapturedOutput {
   stderr: string;
   truncated: boolean;
 }
+
+/** An error the app (or the validator) raised while handling one request. */
+export interface AppErrorRecord {
+  message: string;
+  /** Set for contract violations (WsgiViolation). */
+  code?: string;
+  rule?: string;
+  fix?: string;
+  section?: string;
+}
+
+/** What the child saw of one request that reached the app, in arrival order. */
+export interface RequestRecord {
+  environ: EnvironRecord;
+  errors: AppErrorRecord[];
+}
+
+/** A running app process: one server, one app, in a sandboxed child. */
+export interface AppHandle {
+  /** e.g. "http://127.0.0.1:40123" */
+  readonly url: string;
+  readonly server: ServerName;
+  /** True until the process has ended. */
+  readonly alive: boolean;
+  /** Settles when the process ends, for whatever reason. */
+  readonly exited: Promise<ExitInfo>;
+  /** Replace the app by a fresh instance (its module evaluated anew: new state). */
+  fresh(): Promise<void>;
+  /** The records of the requests the app saw since the last call. */
+  drainRecords(): Promise<RequestRecord[]>;
+  /** What the process printed so far (first 64 KiB of each stream). */
+  output(): CapturedOutput;
+  /** End the process (SIGKILL after a short grace); resolves when it is gone. */
+  kill(): Promise<void>;
+}
+
+/** Why an app process could not start; `kind` tells the grader which status to give. */
+export interface AppStartFailure {
+  kind: 'load-error' | 'start-timeout' | 'exited';
+  /** One line for a student, e.g. "no `application` export in app.ts — export function application(environ, startResponse)". */
+  message: string;
+}
