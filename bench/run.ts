@@ -1,0 +1,57 @@
+/**
+ * `npm run bench [-- --only servers|grading] [--seconds N] [--rounds N] [--class N]`
+ *
+ * Prints figures and ratios against baselines measured in the same run, on
+ * the same (shared, noisy) machine. Benchmarks, not tests: nothing here fails
+ * on a slow figure; it fails only when a target answers wrongly.
+ */
+import { parseArgs } from 'node:util';
+import { benchGrading } from './grading.ts';
+import { benchServers } from './servers.ts';
+
+const USAGE = `usage: npm run bench -- [--only servers|grading] [--seconds N] [--rounds N] [--class N]
+  --only     run one section (default: both)
+  --seconds  load duration per server and round (default 5)
+  --rounds   rounds per measurement; the median is printed (default 3)
+  --class    submissions in the class-grading run (default 100)`;
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench: --${name} takes a whole number ≥ 1, got "${value}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      seconds: { type: 'string' },
+      rounds: { type: 'string' },
+      class: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (error) {
+  console.error(`bench: ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.only !== undefined && values.only !== 'servers' && values.only !== 'grading') {
+  console.error(`bench: --only takes "servers" or "grading", got "${values.only}"`);
+  process.exit(2);
+}
+const seconds = positive('seconds', values.seconds, 5);
+const rounds = positive('rounds', values.rounds, 3);
+const classSize = positive('class', values.class, 100);
+
+console.log(`todo-wsgi benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+if (values.only !== 'grading') await benchServers(seconds, rounds);
+if (values.only !== 'servers') await benchGrading(classSize, rounds);
