@@ -1,0 +1,48 @@
+/**
+ * One line per request in the Common Log Format, as Apache and wsgiref's
+ * request handler log them:
+ *   127.0.0.1 - - [10/Oct/2000:13:55:36 +0000] "GET /a HTTP/1.1" 200 2326
+ */
+
+export interface AccessRecord {
+  /** The client's address; "-" when unknown. */
+  remoteAddress?: string;
+  /** When the request arrived. */
+  time: Date;
+  /** The request line as received: method, target, version. */
+  method: string;
+  target: string;
+  version: string;
+  /** The status sent; 0 when none was (the client left first). */
+  status: number;
+  /** Body bytes sent. */
+  bytes: number;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+/** "10/Oct/2000:13:55:36 +0000": the Common Log Format's time, in UTC so logs compare across machines. */
+export function clfTime(date: Date): string {
+  const day = `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}`;
+  return `${day}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+/**
+ * Escape what a client could use to forge log lines: control characters,
+ * quotes and backslashes become \xNN, as Apache's mod_log_config does.
+ */
+function escapeLogText(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f"\\]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Format one request as a Common Log Format line (host ident authuser [time] "request" status bytes). */
+export function formatAccessLine(record: AccessRecord): string {
+  const request = escapeLogText(`${record.method} ${record.target} ${record.version}`);
+  const status = record.status > 0 ? String(record.status) : '-';
+  const bytes = record.bytes > 0 ? String(record.bytes) : '-';
+  return `${record.remoteAddress ?? '-'} - - [${clfTime(record.time)}] "${request}" ${status} ${bytes}`;
+}

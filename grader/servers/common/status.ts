@@ -1,0 +1,14 @@
+/**
+ * Status lines for responses a server writes itself (400, 413, 500 ...).
+ */
+import { STATUS_CODES } from 'node:http';
+
+/** "413 Content Too Large": a code and its reason phrase (RFC 9110 §15), as start_response() takes it. */
+export function statusText(code: number): string {
+  return `${code} ${STATUS_CODES[code] ?? 'Unknown'}`;
+}
+
+/** The number of a status line like "200 OK"; NaN when it has none. */
+export function statusCode(status: string): number {
+  return Number.parseInt(status.slice(0, 3), 10);
+}

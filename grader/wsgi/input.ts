@@ -1,0 +1,85 @@
+/**
+ * wsgi.input over a request body that is already complete in memory.
+ *
+ * PEP 3333 "Input and Error Streams": the stream offers read(size),
+ * readline(size), readlines(hint) and iteration over lines. Because our
+ * applications are synchronous, a server reads the whole (bounded) body
+ * before calling the app, so end-of-file is simply the end of that body —
+ * which is also where CONTENT_LENGTH says it is (the PEP's "SHOULD simulate
+ * an end-of-file condition" and "SHOULD allow read() with no argument").
+ */
+import type { Bytes, InputStream } from './types.ts';
+
+const LF = 0x0a;
+
+/**
+ * A size argument as Python's io module reads it: absent, null or negative
+ * means "no limit" (PEP 3333 "Input and Error Streams" refers to the io
+ * protocols). Anything but an integer is a caller mistake.
+ */
+function limitOf(method: string, size: unknown): number {
+  if (size === undefined || size === null) return Infinity;
+  if (typeof size !== 'number' || !Number.isInteger(size)) {
+    throw new TypeError(`wsgi.input.${method}() takes an integer size, got ${describe(size)}`);
+  }
+  return size < 0 ? Infinity : size;
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeof value;
+}
+
+/**
+ * Create wsgi.input for one request body (PEP 3333 "Input and Error Streams").
+ *
+ * - read(size?): up to `size` bytes; no size (or a negative one) → the rest.
+ * - readline(size?): up to and including the next "\n", at most `size` bytes.
+ * - readlines(hint?): whole lines until at least `hint` bytes were read
+ *   (no hint, or hint ≤ 0 → all remaining lines), as Python's IOBase does.
+ * - iteration: the remaining lines, one by one.
+ * Every call returns a fresh plain Uint8Array (never a view an app could use
+ * to change the body); past the end it returns an empty one.
+ */
+export function createInput(body: Uint8Array): InputStream {
+  // A plain Uint8Array view, so slices are plain Uint8Arrays even when the
+  // caller passed a Buffer.
+  const data = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  let position = 0;
+
+  function take(count: number): Bytes {
+    const end = Math.min(data.length, position + count);
+    const chunk = data.slice(position, end);
+    position = end;
+    return chunk;
+  }
+
+  function readline(size?: number): Bytes {
+    const limit = limitOf('readline', size);
+    const newline = data.indexOf(LF, position);
+    const lineEnd = newline === -1 ? data.length : newline + 1;
+    return take(Math.min(lineEnd - position, limit));
+  }
+
+  const stream: InputStream = {
+    read(size?: number): Bytes {
+      return take(limitOf('read', size));
+    },
+    readline,
+    readlines(hint?: number): Bytes[] {
+      const limit = limitOf('readlines', hint);
+      const budget = limit === 0 ? Infinity : limit;
+      const lines: Bytes[] = [];
+      let total = 0;
+      while (position < data.length && total < budget) {
+        const line = readline();
+        lines.push(line);
+        total += line.length;
+      }
+      return lines;
+    },
+    *[Symbol.iterator](): Iterator<Bytes> {
+      while (position < data.length) yield readline();
+    },
+  };
+  return stream;
+}
