@@ -1,0 +1,180 @@
+/**
+ * The task (waitress's task.py): the bridge from one parsed request to the
+ * shared WSGI core. It builds the environ with this server's policy, runs the
+ * app through runApplication(), and implements the ResponseTransport: the
+ * response's framing on the wire is decided here.
+ */
+import { formatAccessLine } from '../common/access-log.ts';
+import { statusCode } from '../common/status.ts';
+import type { EnvironObserver, LogSink } from '../types.ts';
+import { buildEnviron, type EnvironPolicy, type RequestHead } from '../../wsgi/environ.ts';
+import { runApplication, type HandlerHooks, type ResponseTransport } from '../../wsgi/handler.ts';
+import { hasHeader } from '../../wsgi/response-rules.ts';
+import type { Application, Header } from '../../wsgi/types.ts';
+import type { Channel, Exchange } from './connection.ts';
+import type { ParsedRequest } from './parser.ts';
+
+/**
+ * Where this server differs from `simple`, as waitress differs from wsgiref
+ * (PEP 3333 "environ Variables" allows all of these).
+ */
+export const SOCKET_POLICY: Readonly<EnvironPolicy> = Object.freeze({
+  // Like waitress's "waitress.invalid": no DNS lookup, and plainly not a real host name.
+  serverName: 'socket.invalid',
+  // Left out when the request has none (CONTENT_LENGTH is the decoded length for chunked).
+  missingContentType: undefined,
+  missingContentLength: undefined,
+  // "X_Auth" would pass for a proxy's "X-Auth" in HTTP_X_AUTH: drop it.
+  underscoreHeaders: 'drop',
+  duplicateSeparator: ', ',
+  // One process, one thread, one app call at a time.
+  multithread: false,
+  multiprocess: false,
+});
+
+export interface TaskContext {
+  readonly app: Application;
+  readonly hooks: HandlerHooks;
+  readonly log: LogSink;
+  readonly serverPort: number;
+  readonly onEnviron?: EnvironObserver;
+}
+
+/** Serve one request; resolves with whether the connection may be reused. */
+export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promise<boolean> {
+  const { request, body, channel } = exchange;
+  const time = new Date();
+  const head: RequestHead = {
+    method: request.method,
+    target: request.target,
+    version: request.version,
+    headers: request.headers.map(([name, value]): [string, string] => [name, value]),
+    serverPort: ctx.serverPort,
+    chunked: request.framing.kind === 'chunked',
+  };
+  if (channel.remoteAddress !== undefined) head.remoteAddress = channel.remoteAddress;
+  const policy: EnvironPolicy = {
+    ...SOCKET_POLICY,
+    // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
+    // Like waitress.client_disconnected: lets a long response stop early.
+    extensions: () => ({ 'socket.client_disconnected': (): boolean => channel.clientGone || channel.peerEnded }),
+  };
+  const environ = buildEnviron(head, body, policy, ctx.log);
+  if (ctx.onEnviron !== undefined) {
+    try {
+      ctx.onEnviron(environ);
+    } catch (error) {
+      ctx.log(`socket server: onEnviron hook failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const writer = new ResponseWriter(channel, request);
+  const result = await runApplication(ctx.app, environ, writer, ctx.hooks);
+  ctx.log(
+    formatAccessLine({
+      ...(channel.remoteAddress !== undefined ? { remoteAddress: channel.remoteAddress } : {}),
+      time,
+      method: request.method,
+      target: request.target,
+      version: request.version,
+      status: result.status,
+      bytes: result.bytesSent,
+    }),
+  );
+  return result.completed && writer.keepAlive;
+}
+
+/** How the body of this response is delimited (RFC 9112 §6.3). */
+type Framing = 'none' | 'length' | 'chunked' | 'close';
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+
+/**
+ * One response on the connection. The head is held until the first body
+ * bytes (or the end), so they leave in one write.
+ */
+export class ResponseWriter implements ResponseTransport {
+  private readonly channel: Channel;
+  private readonly request: ParsedRequest;
+  private framing: Framing = 'none';
+  private head: Buffer | undefined;
+  /** Whether the connection may carry another request after this response. */
+  keepAlive: boolean;
+
+  constructor(channel: Channel, request: ParsedRequest) {
+    this.channel = channel;
+    this.request = request;
+    this.keepAlive = request.keepAlive;
+  }
+
+  get clientGone(): boolean {
+    return this.channel.clientGone;
+  }
+
+  sendHead(status: string, headers: Header[], contentLength: number | undefined): void {
+    const code = statusCode(status);
+    const http11 = this.request.version === 'HTTP/1.1';
+    let list = headers;
+    // RFC 9110 §8.6: no Content-Length on a 204 (or 1xx; the core refuses 1xx).
+    if (code === 204) list = list.filter(([name]) => name.toLowerCase() !== 'content-length');
+    const extra: Header[] = [];
+    const appLength = hasHeader(list, 'content-length');
+    if (this.request.method === 'HEAD' || code === 204 || code === 304) {
+      // RFC 9110 §9.3.2, §15.3.5, §15.4.5: no content. A HEAD response still
+      // carries the Content-Length a GET would have (§8.6).
+      this.framing = 'none';
+      if (this.request.method === 'HEAD' && code !== 204 && code !== 304 && contentLength !== undefined && !appLength) {
+        extra.push(['Content-Length', String(contentLength)]);
+      }
+    } else if (contentLength !== undefined) {
+      this.framing = 'length';
+      if (!appLength) extra.push(['Content-Length', String(contentLength)]);
+    } else if (http11) {
+      // RFC 9112 §7: unknown length on 1.1 → chunked, so the connection can persist.
+      this.framing = 'chunked';
+      extra.push(['Transfer-Encoding', 'chunked']);
+    } else {
+      // RFC 9112 §6.3 item 8: an HTTP/1.0 client only knows close-delimited bodies.
+      this.framing = 'close';
+      this.keepAlive = false;
+    }
+    // RFC 9112 §9.6: tell the client when we'll close; §9.3: a 1.0 client needs keep-alive spelled out.
+    if (!this.keepAlive) extra.push(['Connection', 'close']);
+    else if (!http11) extra.push(['Connection', 'keep-alive']);
+
+    // Always answer HTTP/1.1: RFC 9110 §2.5, the highest version we conform to.
+    let text = `HTTP/1.1 ${status}\r\n`;
+    for (const [name, value] of [...list, ...extra]) text += `${name}: ${value}\r\n`;
+    // PEP 3333 "Unicode Issues": header strings are latin-1.
+    this.head = Buffer.from(`${text}\r\n`, 'latin1');
+    this.channel.markHeadersSent();
+  }
+
+  sendBody(chunk: Uint8Array): void | Promise<void> {
+    if (this.framing === 'none') return; // HEAD, 204, 304: the handler's bytes are dropped
+    const parts: Uint8Array[] = this.takeHead();
+    if (this.framing === 'chunked') parts.push(Buffer.from(`${chunk.byteLength.toString(16)}\r\n`, 'latin1'), chunk, CRLF);
+    else parts.push(chunk);
+    // Backpressure: a slow reader makes the handler wait before its next next().
+    if (!this.channel.write(parts)) return this.channel.drained();
+  }
+
+  finish(): void | Promise<void> {
+    const parts = this.takeHead();
+    if (this.framing === 'chunked') parts.push(LAST_CHUNK); // no trailers
+    if (parts.length > 0 && !this.channel.write(parts)) return this.channel.drained();
+  }
+
+  abort(): void {
+    // The body can't be completed: the connection closes after what was
+    // written, and the missing end tells the client (PEP 3333 "Error Handling").
+    this.keepAlive = false;
+    this.head = undefined;
+  }
+
+  private takeHead(): Uint8Array[] {
+    const head = this.head;
+    this.head = undefined;
+    return head === undefined ? [] : [head];
+  }
+}
