@@ -1,0 +1,147 @@
+/**
+ * The simple server: WSGI over node:http, in the spirit of Python's
+ * wsgiref.simple_server — node:http parses and frames HTTP, this module turns
+ * each request into an environ, runs the app through the shared handler, and
+ * logs one Common Log Format line per request.
+ *
+ * One request at a time, in arrival order across all connections, so the app
+ * is never re-entered (wsgi.multithread false).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { formatAccessLine } from '../common/access-log.ts';
+import { createSerialQueue } from '../common/serial-queue.ts';
+import { serverSoftware } from '../common/software.ts';
+import { statusText } from '../common/status.ts';
+import type { LogSink, RunningServer, ServerOptions, StartServer } from '../types.ts';
+import { buildEnviron, type RequestHead } from '../../wsgi/environ.ts';
+import { runApplication } from '../../wsgi/handler.ts';
+import type { Application } from '../../wsgi/types.ts';
+import { validate } from '../../wsgi/validate/index.ts';
+import { simpleEnvironPolicy } from './policy.ts';
+import { declaredTooLarge, readBody } from './read-body.ts';
+import { nodeResponseTransport } from './transport.ts';
+
+/** Largest request body read into wsgi.input; larger → 413. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const SOFTWARE = serverSoftware('simple');
+
+function stderrLog(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** The request line and peer as node:http parsed them (RFC 9112 §3). */
+function requestHead(req: IncomingMessage, serverPort: number): RequestHead {
+  const headers: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  const head: RequestHead = {
+    method: req.method ?? 'GET',
+    target: req.url ?? '/',
+    version: req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
+    headers,
+    serverPort,
+    // node:http decodes a chunked body (and accepts no other transfer coding).
+    chunked: req.headers['transfer-encoding'] !== undefined,
+  };
+  if (req.socket.remoteAddress !== undefined) head.remoteAddress = req.socket.remoteAddress;
+  return head;
+}
+
+/**
+ * An answer the server gives without calling the app (413). The connection is
+ * closed after it: the rest of the body was not read (RFC 9112 §9.6 — a
+ * server that answers early must read the body or close).
+ */
+function refuse(res: ServerResponse, code: number, text: string): number {
+  const body = Buffer.from(`${text}\n`);
+  res.writeHead(code, statusText(code).slice(4), {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(body.byteLength),
+    Connection: 'close',
+    Server: SOFTWARE,
+  });
+  res.end(body);
+  return body.byteLength;
+}
+
+/**
+ * Start the simple server (grader/servers/types.ts StartServer): listen, and
+ * for each request read the whole body (bounded), build the environ with the
+ * simple policy, run the app through the shared handler, log a CLF line.
+ */
+export const startSimpleServer: StartServer = async (app: Application, options: ServerOptions = {}): Promise<RunningServer> => {
+  const log: LogSink = options.log ?? stderrLog;
+  const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const application = options.validate ? validate(app) : app;
+  const enqueue = createSerialQueue();
+  let requestCount = 0;
+  const policy = simpleEnvironPolicy(() => ++requestCount);
+  const server = createServer();
+
+  function accessLog(head: RequestHead, time: Date, status: number, bytes: number): void {
+    log(formatAccessLine({ ...head, time, status, bytes }));
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const time = new Date();
+    const head = requestHead(req, (server.address() as AddressInfo).port);
+    const body = readBody(req, maxBodyBytes);
+    // The slot is taken at arrival, so requests run in arrival order.
+    void enqueue(async () => {
+      const read = await body;
+      if (read.kind === 'incomplete') return;
+      if (read.kind === 'too-large') {
+        accessLog(head, time, 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
+        return;
+      }
+      const environ = buildEnviron(head, read.body, policy, log);
+      options.onEnviron?.(environ);
+      const transport = nodeResponseTransport(req, res);
+      const result = await runApplication(application, environ, transport, { log, software: SOFTWARE });
+      accessLog(head, time, result.status, result.bytesSent);
+    }).catch((error: unknown) => {
+      // A fault of the server itself (not of the app, which the handler contains).
+      log(`simple server error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      res.destroy();
+    });
+  }
+
+  server.on('request', handle);
+  // RFC 9110 §10.1.1: a client that sent Expect: 100-continue gets 100 only
+  // when the body will be read; a body declared too large gets 413 at once.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (declaredTooLarge(req, maxBodyBytes)) {
+      const head = requestHead(req, (server.address() as AddressInfo).port);
+      accessLog(head, new Date(), 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
+      return;
+    }
+    res.writeContinue();
+    handle(req, res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    name: 'simple',
+    url: `http://${urlHost}:${address.port}`,
+    host,
+    port: address.port,
+    close(): Promise<void> {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would keep close() waiting; end them all.
+        server.closeAllConnections();
+      });
+    },
+  };
+};
