@@ -1,0 +1,78 @@
+/**
+ * GitHub Classroom's runner result, the JSON a grader action hands (base64)
+ * to classroom-resources/autograding-grading-reporter. The reporter sums the
+ * tests' `score`s into the points it posts, so one entry per test per server
+ * gives partial credit; `max_score` is the submission's maximum.
+ */
+import type { GradeRun, ServerOutcome, SubmissionResult, TestResult } from '../results/types.ts';
+import { excerpt } from './cap.ts';
+import { failurePlainText } from './explain.ts';
+import { caseName, noAnswer, outcomesOf, portabilityLines, round2, sourceLocation, statusLine, uniqueNamer } from './shared.ts';
+
+export type ClassroomStatus = 'pass' | 'fail' | 'error';
+
+export interface ClassroomTest {
+  name: string;
+  status: ClassroomStatus;
+  score: number;
+  message: string;
+  /** Shown by the reporter as "Test code": here, the curl commands that replay the test. */
+  test_code?: string;
+  filename?: string;
+  line_no?: number;
+  /** Milliseconds. */
+  duration?: number;
+}
+
+export interface ClassroomResult {
+  version: 1;
+  status: ClassroomStatus;
+  max_score: number;
+  tests: ClassroomTest[];
+}
+
+/** The reporter prints messages in the Actions log; keep each readable. */
+const MESSAGE_BYTES = 4 * 1024;
+
+function outcomeStatus(outcome: ServerOutcome): ClassroomStatus {
+  if (outcome.status === 'passed') return 'pass';
+  return noAnswer(outcome) ? 'error' : 'fail';
+}
+
+function outcomeMessage(test: TestResult, outcome: ServerOutcome): string {
+  if (outcome.status === 'passed') return `Passed on ${outcome.server}.`;
+  if (outcome.status === 'skipped') return `Skipped on ${outcome.server}.`;
+  const portability = test.portability ? `\n\n${portabilityLines(test.portability).join('\n')}` : '';
+  return excerpt(failurePlainText(test, outcome) + portability, MESSAGE_BYTES);
+}
+
+function loadErrorResult(sub: SubmissionResult): ClassroomResult {
+  const where = sourceLocation(sub.statusDetail);
+  return {
+    version: 1, status: 'error', max_score: round2(sub.maxScore),
+    // The reporter divides by the number of tests: an empty list would print NaN.
+    tests: [{
+      name: 'Load the submission', status: 'error', score: 0,
+      message: statusLine(sub) ?? 'Could not load the submission',
+      ...(where ? { filename: where.file, line_no: where.line } : {}),
+      duration: Math.round(sub.durationMs),
+    }],
+  };
+}
+
+export function renderClassroom(sub: SubmissionResult, _run: GradeRun): ClassroomResult {
+  if (sub.status === 'load-error' && sub.tests.length === 0) return loadErrorResult(sub);
+  const uniqueName = uniqueNamer();
+  const tests = sub.tests.flatMap((test) => outcomesOf(test).map((o): ClassroomTest => ({
+    name: uniqueName(caseName(test.title, o.server), test.id),
+    status: outcomeStatus(o),
+    score: round2(o.score),
+    message: outcomeMessage(test, o),
+    ...(o.curl.length > 0 ? { test_code: o.curl.join('\n') } : {}),
+    duration: Math.round(o.durationMs),
+  })));
+  const status: ClassroomStatus = sub.status === 'load-error'
+    ? 'error'
+    : tests.length > 0 && tests.every((t) => t.status === 'pass') ? 'pass' : 'fail';
+  return { version: 1, status, max_score: round2(sub.maxScore), tests };
+}

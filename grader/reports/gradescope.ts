@@ -1,0 +1,157 @@
+/**
+ * Gradescope's results.json for one submission (gradescope-autograders
+ * "Autograder Specifications"): one test entry per test per server, so
+ * partial credit and portability show test by test. Built only from what the
+ * grader observed over HTTP: the submission's own stdout is never read
+ * (stdout_visibility stays "hidden" too).
+ */
+import type { GradeRun, ServerOutcome, SubmissionResult, TestResult } from '../results/types.ts';
+import { excerpt } from './cap.ts';
+import { exchangeText, failingExchange, failureFields, failureMessage } from './explain.ts';
+import {
+  caseName, outcomesOf, points, portabilityLines, portabilityVerdict, portableTests, RICHARDSON_LABELS,
+  round2, serversOf, statusLine, TIER_SHORT, tiersOf, uniqueNamer, whereToStart,
+} from './shared.ts';
+
+export type GradescopeVisibility = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
+
+export interface GradescopeTest {
+  name: string;
+  number: string;
+  score: number;
+  max_score: number;
+  status: 'passed' | 'failed';
+  output: string;
+  output_format: 'md';
+  visibility: GradescopeVisibility;
+  tags: string[];
+}
+
+export interface GradescopeResults {
+  score: number;
+  /** Seconds. */
+  execution_time: number;
+  output: string;
+  output_format: 'md' | 'text';
+  visibility: GradescopeVisibility;
+  stdout_visibility: 'hidden';
+  extra_data: {
+    tool: 'todo-wsgi';
+    status: SubmissionResult['status'];
+    max_score: number;
+    richardson_level: number;
+    portability_differences: number;
+  };
+  tests: GradescopeTest[];
+}
+
+export interface GradescopeOptions {
+  /**
+   * Visibility of hidden tests. Default "after_published": students see them
+   * once grades are released, not while they can still tailor their app.
+   */
+  hiddenVisibility?: 'hidden' | 'after_due_date' | 'after_published';
+}
+
+/** Gradescope shows output as Markdown; text from the app must not be read as Markdown. */
+function fence(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}text\n${text}\n${ticks}`;
+}
+
+/** Escapes what would start Markdown inline syntax (emphasis, code, links, HTML) in one line of plain text. */
+function md(text: string): string {
+  return text.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`);
+}
+
+const OUTPUT_BYTES = 8 * 1024;
+
+function outcomeOutput(test: TestResult, outcome: ServerOutcome): string {
+  const hidden = test.visibility === 'hidden' ? ' (hidden test)' : '';
+  if (outcome.status === 'passed') return `Passed on ${outcome.server}${hidden}. Rule: ${md(test.rule)}`;
+  if (outcome.status === 'skipped') return `Skipped on ${outcome.server}${hidden}.`;
+  const parts = [`**${md(failureMessage(outcome))}**${hidden}`, ''];
+  for (const f of failureFields(outcome.failure, test)) parts.push(`- ${f.label}: ${md(f.value)}`);
+  if (test.portability) parts.push('', ...portabilityLines(test.portability).map((l) => `- ${md(l)}`));
+  const ex = failingExchange(outcome);
+  if (ex) {
+    const text = exchangeText(ex);
+    parts.push('', 'Request sent:', fence(text.request.join('\n')), 'Response received:', fence(text.response.join('\n')));
+  }
+  if (outcome.curl.length > 0) parts.push('Replay it against `npm run serve`:', fence(outcome.curl.join('\n')));
+  return excerpt(parts.join('\n'), OUTPUT_BYTES);
+}
+
+function summary(sub: SubmissionResult, run: GradeRun): string {
+  const lines = [`**Score: ${points(sub.score)} / ${points(sub.maxScore)}**`, ''];
+  const problem = statusLine(sub);
+  if (problem) lines.push(`**${md(problem)}**`, '');
+  if (sub.status !== 'load-error') {
+    for (const tier of tiersOf(run)) {
+      const pair = sub.tiers[tier];
+      if (pair) lines.push(`- ${TIER_SHORT[tier]}: ${points(pair.score)} / ${points(pair.max)}`);
+    }
+    for (const server of serversOf(run)) {
+      const pair = sub.servers[server];
+      if (pair) lines.push(`- on ${server}: ${points(pair.score)} / ${points(pair.max)}`);
+    }
+    lines.push(`- Richardson maturity: ${RICHARDSON_LABELS[sub.richardsonLevel]}`, '');
+  }
+  lines.push(md(portabilityVerdict(sub, run)));
+  for (const test of portableTests(sub)) {
+    if (test.portability) lines.push(`- ${md(test.title)}: ${portabilityLines(test.portability).map(md).join('; ')}`);
+  }
+  const start = whereToStart(sub);
+  if (start) lines.push('', `Where to start: ${md(start)}`);
+  return lines.join('\n');
+}
+
+function loadErrorTest(sub: SubmissionResult): GradescopeTest {
+  return {
+    name: 'Load the submission', number: 'load', score: 0, max_score: round2(sub.maxScore), status: 'failed',
+    output: `**${md(statusLine(sub) ?? 'Could not load the submission')}**\n\nNothing else could be graded: fix this first.`,
+    output_format: 'md', visibility: 'visible', tags: ['load'],
+  };
+}
+
+export function renderGradescope(sub: SubmissionResult, run: GradeRun, options: GradescopeOptions = {}): GradescopeResults {
+  const hiddenVisibility = options.hiddenVisibility ?? 'after_published';
+  const uniqueName = uniqueNamer();
+  const tests: GradescopeTest[] = sub.tests.flatMap((test) => outcomesOf(test).map((o): GradescopeTest => ({
+    name: uniqueName(caseName(test.title, o.server), test.id),
+    number: test.id,
+    score: round2(o.score),
+    max_score: round2(o.maxScore),
+    status: o.status === 'passed' ? 'passed' : 'failed',
+    output: outcomeOutput(test, o),
+    output_format: 'md',
+    visibility: test.visibility === 'hidden' ? hiddenVisibility : 'visible',
+    tags: [test.tier],
+  })));
+  if (tests.length === 0 && sub.status === 'load-error') tests.push(loadErrorTest(sub));
+  return {
+    // The top-level score overrides the sum of tests; it is the grader's own total.
+    score: round2(sub.score),
+    execution_time: Math.round(sub.durationMs / 1000),
+    output: summary(sub, run),
+    output_format: 'md',
+    visibility: 'visible',
+    stdout_visibility: 'hidden',
+    extra_data: {
+      tool: 'todo-wsgi', status: sub.status, max_score: round2(sub.maxScore),
+      richardson_level: sub.richardsonLevel, portability_differences: portableTests(sub).length,
+    },
+    tests,
+  };
+}
+
+/** results.json when grading itself could not run: score 0 and the reason, so Gradescope never shows a blank. */
+export function gradescopeFallback(reason: string): GradescopeResults {
+  return {
+    score: 0, execution_time: 0, output: `**The autograder could not grade this submission.**\n\n${fence(reason)}`,
+    output_format: 'md', visibility: 'visible', stdout_visibility: 'hidden',
+    extra_data: { tool: 'todo-wsgi', status: 'load-error', max_score: 0, richardson_level: 0, portability_differences: 0 },
+    tests: [],
+  };
+}
