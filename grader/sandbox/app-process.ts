@@ -1,0 +1,248 @@
+/**
+ * Runs one prepared submission under one server in a child process, under
+ * Node's permission model, and hands the grader an AppHandle.
+ *
+ * The child is `node <flags> runtime.mjs`: the pre-bundled runtime imports the
+ * student's bundle, so start-up needs no TypeScript loader. Its stdout and
+ * stderr are captured for display only; control goes over IPC. See
+ * sandboxReport() for what is and is not enforced.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Channel } from './channel.ts';
+import { exitInfo, type ExitFacts } from './exit-reason.ts';
+import { childFlags } from './node-flags.ts';
+import { OutputCapture } from './output.ts';
+import { META_FILE, type SubmissionMeta } from './prepare.ts';
+import { CONFIG_ENV, type ChildConfig, type ChildMessage } from './protocol.ts';
+import { ensureRuntimeBundle } from './runtime-bundle.ts';
+import type { AppHandle, AppProcessOptions, AppStartFailure, CapturedOutput, ExitInfo, RequestRecord } from './types.ts';
+
+/** Options the grader does not need but `npm run serve` does. */
+export interface AppProcessExtras {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Sees the child's output live, uncapped (serve prints it as it comes). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Pass the parent's environment (minus NODE_OPTIONS) instead of a minimal one. */
+  inheritEnv?: boolean;
+}
+
+export type StartAppOptions = AppProcessOptions & AppProcessExtras;
+
+export interface AppProcessHandle extends AppHandle {
+  readonly pid: number;
+}
+
+/** How long drainRecords() waits for a busy child before returning what arrived. */
+const DRAIN_TIMEOUT_MS = 2000;
+
+/** The error startAppProcess() rejects with. */
+export class AppStartError extends Error {
+  override readonly name = 'AppStartError';
+  constructor(
+    readonly failure: AppStartFailure,
+    readonly output: CapturedOutput,
+    /** For listen failures: the errno code, e.g. "EADDRINUSE". */
+    readonly code?: string,
+  ) {
+    super(failure.message);
+  }
+}
+
+export function isAppStartError(error: unknown): error is AppStartError {
+  return error instanceof AppStartError;
+}
+
+// Every child is killed when the grader's process exits, however it exits normally.
+const children = new Set<ChildProcess>();
+let exitHook = false;
+function track(child: ChildProcess): void {
+  children.add(child);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => {
+      for (const each of children) each.kill('SIGKILL');
+    });
+  }
+}
+
+function readMeta(bundlePath: string, sourceDir: string): Pick<SubmissionMeta, 'entryName' | 'readPath'> {
+  try {
+    const meta = JSON.parse(readFileSync(join(dirname(bundlePath), META_FILE), 'utf8')) as Partial<SubmissionMeta>;
+    if (typeof meta.entryName === 'string' && typeof meta.readPath === 'string') {
+      return { entryName: meta.entryName, readPath: meta.readPath };
+    }
+  } catch {
+    // A bundle made elsewhere: fall back to the folder we were given.
+  }
+  return { entryName: 'app.ts', readPath: sourceDir };
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+function minimalEnv(inherit: boolean): NodeJS.ProcessEnv {
+  if (!inherit) return { TZ: 'UTC', LANG: 'C.UTF-8' };
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/**
+ * Start an app process; resolves once its server listens. Rejects with an
+ * AppStartError whose `failure` says why: load-error (bad export, exception
+ * at import), start-timeout, or exited (the process died, or could not listen).
+ */
+export async function startAppProcess(options: StartAppOptions): Promise<AppProcessHandle> {
+  const runtime = await ensureRuntimeBundle();
+  const startTimeoutMs = options.startTimeoutMs ?? 5000;
+  const memoryMb = options.memoryMb ?? 256;
+  const limit = options.outputLimit ?? 64 * 1024;
+  const sandbox = options.sandbox ?? true;
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  const meta = readMeta(options.bundlePath, options.sourceDir);
+  const bundleDir = realpathSync(dirname(options.bundlePath));
+
+  const config: ChildConfig = {
+    nonce: randomBytes(16).toString('hex'),
+    bundlePath: join(bundleDir, 'app.mjs'),
+    sourceDir: realpathSync(options.sourceDir),
+    entryName: meta.entryName,
+    server: options.server,
+    validate: options.validate,
+    host,
+    port,
+  };
+  const readPaths = [realpathSync(runtime), bundleDir, realpathSync(meta.readPath)];
+  const child = spawn(process.execPath, [...childFlags({ sandbox, readPaths, memoryMb }), runtime], {
+    cwd: bundleDir,
+    env: { ...minimalEnv(options.inheritEnv ?? false), [CONFIG_ENV]: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
+  track(child);
+
+  const stdout = new OutputCapture(limit);
+  const stderr = new OutputCapture(limit);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    options.onOutput?.('stdout', chunk);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr.push(chunk);
+    options.onOutput?.('stderr', chunk);
+  });
+  const output = (): CapturedOutput => ({
+    stdout: stdout.value,
+    stderr: stderr.value,
+    truncated: stdout.truncated || stderr.truncated,
+  });
+
+  const facts: ExitFacts = { code: null, signal: null, killedByGrader: false, stderrTail: '', memoryMb };
+  let ended = false;
+  let settleExit!: (info: ExitInfo) => void;
+  const exited = new Promise<ExitInfo>((resolve) => (settleExit = resolve));
+  let onStartEvent: (event: ChildMessage | { t: 'ended'; info: ExitInfo }) => void = () => {};
+
+  const channel = new Channel(child, config.nonce, (message) => {
+    if (message.t === 'exit-called') facts.exitCalled = message.code;
+    else if (message.t === 'fatal') facts.fatal ??= message.message;
+    else onStartEvent(message);
+  });
+
+  const finish = (): void => {
+    if (ended) return;
+    ended = true;
+    children.delete(child);
+    channel.close();
+    facts.stderrTail = stderr.tail;
+    const info = exitInfo(facts);
+    settleExit(info);
+    onStartEvent({ t: 'ended', info });
+  };
+  child.on('exit', (code, signal) => {
+    facts.code = code;
+    facts.signal = signal;
+    // 'close' follows once the output pipes are drained; don't wait forever for them.
+    setTimeout(finish, 1000).unref();
+  });
+  child.on('close', finish);
+  child.on('error', (error) => {
+    // Spawning failed (no process), or a signal/IPC send failed (the process is going anyway).
+    if (child.pid === undefined) {
+      facts.fatal = `could not start node: ${error.message}`;
+      finish();
+    }
+  });
+
+  const kill = async (): Promise<void> => {
+    if (!ended) {
+      if (child.exitCode === null && child.signalCode === null) facts.killedByGrader = true;
+      child.kill('SIGKILL');
+    }
+    await exited;
+  };
+
+  let url = '';
+  await new Promise<void>((resolve, reject) => {
+    const fail = (failure: AppStartFailure, code?: string): void => {
+      clearTimeout(timer);
+      onStartEvent = () => {};
+      // Wait for the process to be gone, so its output is complete and nothing is left behind.
+      void kill().then(() => reject(new AppStartError(failure, output(), code)));
+    };
+    const timer = setTimeout(() => {
+      fail({ kind: 'start-timeout', message: `the app did not start within ${seconds(startTimeoutMs)} — an infinite loop at import?` });
+    }, startTimeoutMs);
+    onStartEvent = (event) => {
+      switch (event.t) {
+        case 'ready':
+          if (!/^http:\/\/[^/\s]+:\d+$/.test(event.url)) return;
+          clearTimeout(timer);
+          onStartEvent = () => {};
+          url = event.url;
+          resolve();
+          return;
+        case 'load-error':
+          return fail({ kind: 'load-error', message: event.message });
+        case 'listen-error':
+          return fail({ kind: 'exited', message: `the server could not listen on ${host}:${port}: ${event.message}` }, event.code);
+        case 'ended':
+          return fail({ kind: 'exited', message: `${event.info.reason} (while loading, before the server was ready)` });
+        default:
+          return;
+      }
+    };
+  });
+
+  return {
+    url,
+    pid: child.pid!,
+    server: options.server,
+    get alive() {
+      return !ended;
+    },
+    exited,
+    async fresh(): Promise<void> {
+      const answer = await channel.ask('fresh', startTimeoutMs);
+      if (answer.answered && answer.error === undefined) return;
+      if (answer.answered) throw new Error(answer.error);
+      if (ended) throw new Error(`could not reload the app: ${(await exited).reason}`);
+      throw new Error(`the app process did not reload within ${seconds(startTimeoutMs)} — is it stuck in an infinite loop?`);
+    },
+    async drainRecords(): Promise<RequestRecord[]> {
+      // A barrier: records sent before the child's reply have arrived when it comes.
+      if (!ended) await channel.ask('sync', DRAIN_TIMEOUT_MS);
+      return channel.takeRecords();
+    },
+    output,
+    kill,
+  };
+}

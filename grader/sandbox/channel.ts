@@ -1,0 +1,112 @@
+/**
+ * The parent's side of the IPC channel with one app process: it assembles
+ * request records as they arrive and pairs the child's replies with the
+ * questions asked (fresh, sync). Junk and forged messages are dropped by
+ * parseChildMessage(); nothing here trusts the child to answer at all.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { parseChildMessage, type ChildMessage, type ParentMessage } from './protocol.ts';
+import type { RequestRecord } from './types.ts';
+
+/** Records kept for diagnosis at most (older ones are dropped first). */
+const MAX_RECORDS = 2000;
+/** Errors kept per request at most. */
+const MAX_ERRORS = 20;
+
+/** The child's answer: `error` is set when it could not do what was asked. */
+export type Answer = { answered: true; error?: string } | { answered: false };
+
+interface Waiter {
+  resolve: (answer: Answer) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class Channel {
+  private nextId = 1;
+  private readonly waiters = new Map<number, Waiter>();
+  /** Records not yet drained, in arrival order. */
+  private pending: RequestRecord[] = [];
+  /** Recent records by sequence number, so errors arriving late still find theirs. */
+  private readonly bySeq = new Map<number, RequestRecord>();
+  private closed = false;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly nonce: string,
+    /** Messages other than records and replies (ready, load-error, ...). */
+    private readonly onControl: (message: ChildMessage) => void,
+  ) {
+    child.on('message', (raw: unknown) => this.receive(raw));
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseChildMessage(raw, this.nonce);
+    if (message === undefined) return;
+    switch (message.t) {
+      case 'request': {
+        const record: RequestRecord = { environ: message.environ, errors: [] };
+        this.pending.push(record);
+        this.bySeq.set(message.seq, record);
+        if (this.bySeq.size > MAX_RECORDS) this.bySeq.delete(this.bySeq.keys().next().value!);
+        if (this.pending.length > MAX_RECORDS) this.pending.shift();
+        return;
+      }
+      case 'app-error': {
+        const record = this.bySeq.get(message.seq);
+        if (record !== undefined && record.errors.length < MAX_ERRORS) record.errors.push(message.error);
+        return;
+      }
+      case 'reply': {
+        const waiter = this.waiters.get(message.id);
+        if (waiter === undefined) return;
+        this.waiters.delete(message.id);
+        clearTimeout(waiter.timer);
+        waiter.resolve(message.error === undefined ? { answered: true } : { answered: true, error: message.error });
+        return;
+      }
+      default:
+        this.onControl(message);
+    }
+  }
+
+  /** Ask the child something; `answered: false` when it is gone or silent for `timeoutMs`. */
+  ask(t: ParentMessage['t'], timeoutMs: number): Promise<Answer> {
+    if (this.closed || !this.child.connected) return Promise.resolve({ answered: false });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const giveUp = (): void => {
+        const waiter = this.waiters.get(id);
+        if (waiter === undefined) return;
+        this.waiters.delete(id);
+        clearTimeout(waiter.timer);
+        resolve({ answered: false });
+      };
+      this.waiters.set(id, { resolve, timer: setTimeout(giveUp, timeoutMs) });
+      const message: ParentMessage = { t, id };
+      try {
+        this.child.send(message, (error) => {
+          if (error !== null) giveUp();
+        });
+      } catch {
+        giveUp();
+      }
+    });
+  }
+
+  /** The records since the last call. */
+  takeRecords(): RequestRecord[] {
+    const records = this.pending;
+    this.pending = [];
+    return records;
+  }
+
+  /** The process ended: nobody will answer any more. */
+  close(): void {
+    this.closed = true;
+    for (const [id, waiter] of this.waiters) {
+      this.waiters.delete(id);
+      clearTimeout(waiter.timer);
+      waiter.resolve({ answered: false });
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The entry point of an app process (bundled into one file by
+ * ensureRuntimeBundle()). It loads the student's bundle, starts one server
+ * around it and answers the parent over IPC:
+ *   → ready {url} | load-error {message} | listen-error {code, message}
+ *   → request / app-error records as requests happen
+ *   ← fresh (re-import the app: new state) and sync (a barrier), each → reply
+ */
+import { startServer } from '../../servers/index.ts';
+import type { RunningServer, ServerOptions } from '../../servers/types.ts';
+import type { Application } from '../../wsgi/types.ts';
+import { parseParentMessage, type ChildMessage } from '../protocol.ts';
+import { takeConfig } from './config.ts';
+import { errorHeadline } from './describe-error.ts';
+import { installGuards } from './guards.ts';
+import { AppLoader } from './loader.ts';
+import { Recorder } from './recorder.ts';
+
+/** The error hook the shared response handler offers; passed on to servers that accept it. */
+type HostServerOptions = ServerOptions & {
+  onAppError?: (error: unknown, environ: Readonly<Record<string, unknown>>) => void;
+};
+
+const config = takeConfig();
+const exit = process.exit.bind(process);
+const rawSend = process.send?.bind(process);
+if (rawSend === undefined) {
+  process.stderr.write('the app process must be started with an IPC channel (startAppProcess())\n');
+  exit(70);
+}
+
+/** Send to the parent; a closed channel is not an error worth dying for (the callback swallows it). */
+function send(message: ChildMessage, done: () => void = () => {}): void {
+  try {
+    rawSend!({ ...message, nonce: config.nonce }, undefined, undefined, () => done());
+  } catch {
+    done();
+  }
+}
+
+function fail(message: ChildMessage): void {
+  send(message, () => exit(1));
+}
+
+installGuards(send, config.sourceDir);
+// The parent went away (or the app cut the channel): nobody will use this process again.
+process.on('disconnect', () => exit(0));
+
+const loader = new AppLoader(config.bundlePath, config.entryName, config.sourceDir);
+const recorder = new Recorder(send, config.sourceDir);
+const first = await loader.load();
+
+if (!first.ok) {
+  fail({ t: 'load-error', message: first.message });
+} else {
+  let current: Application = first.app;
+  // Forwards to the current instance, so fresh() needs no server restart.
+  const application: Application = (environ, startResponse) => {
+    try {
+      return current(environ, startResponse);
+    } catch (error) {
+      recorder.onAppError(error, environ);
+      throw error;
+    }
+  };
+
+  const options: HostServerOptions = {
+    host: config.host,
+    port: config.port,
+    validate: config.validate,
+    onEnviron: recorder.onEnviron,
+    onAppError: recorder.onAppError,
+    log: (line) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`),
+  };
+
+  let server: RunningServer | undefined;
+  try {
+    server = await startServer(config.server, application, options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    fail({ t: 'listen-error', code: typeof code === 'string' ? code : 'ERROR', message: errorHeadline(error) });
+  }
+
+  if (server !== undefined) {
+    // One queue: replies go out in the order the parent asked.
+    let queue: Promise<void> = Promise.resolve();
+    process.on('message', (raw: unknown) => {
+      const message = parseParentMessage(raw);
+      if (message === undefined) return;
+      queue = queue.then(async () => {
+        if (message.t === 'sync') return send({ t: 'reply', id: message.id });
+        const next = await loader.load();
+        if (next.ok) {
+          current = next.app;
+          send({ t: 'reply', id: message.id });
+        } else {
+          send({ t: 'reply', id: message.id, error: next.message });
+        }
+      });
+    });
+    send({ t: 'ready', url: server.url });
+  }
+}

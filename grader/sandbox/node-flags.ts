@@ -1,0 +1,41 @@
+/**
+ * Node command-line flags for an app process, per Node version.
+ *
+ * Node 20 and early 22 call the permission model --experimental-permission;
+ * 22.13+/23.5+ call it --permission. Node 25 added network permissions
+ * (--allow-net); a server must listen, so there it is allowed outright.
+ */
+const flags = process.allowedNodeEnvironmentFlags;
+
+/** "--permission" or "--experimental-permission", whichever this Node knows. */
+export function permissionFlag(): string {
+  return flags.has('--permission') ? '--permission' : '--experimental-permission';
+}
+
+/** True where Node has network permissions at all (they still must be granted for the server to listen). */
+export function hasNetworkPermission(): boolean {
+  return flags.has('--allow-net');
+}
+
+export interface ChildFlagOptions {
+  sandbox: boolean;
+  /** Files and folders the app may read (absolute, symlinks resolved). */
+  readPaths: readonly string[];
+  memoryMb: number;
+}
+
+export function childFlags(options: ChildFlagOptions): string[] {
+  const out = [
+    `--max-old-space-size=${options.memoryMb}`,
+    // The student's bundle carries an inline source map: stack traces show app.ts:line.
+    '--enable-source-maps',
+    // The permission model's ExperimentalWarning is noise in the student's output.
+    '--disable-warning=ExperimentalWarning',
+  ];
+  if (!options.sandbox) return out;
+  out.push(permissionFlag());
+  for (const path of options.readPaths) out.push(`--allow-fs-read=${path}`);
+  if (hasNetworkPermission()) out.push('--allow-net');
+  // No --allow-fs-write, --allow-child-process, --allow-worker, --allow-addons, --allow-wasi: all denied.
+  return out;
+}

@@ -1,0 +1,133 @@
+/**
+ * The IPC messages between the grader (parent) and an app process (child).
+ *
+ * Student code runs in the same process as the child's host, so it could call
+ * process.send() itself. Every message from the host therefore carries a nonce
+ * that the host removes from its environment before any student code runs,
+ * and the parent drops whatever does not parse. A forged message could at most
+ * change diagnostics: scores come from what the grader observes over HTTP.
+ */
+import type { AppErrorRecord, EnvironRecord } from './types.ts';
+import type { ServerName } from '../wsgi/types.ts';
+
+/** The environment variable holding the child's configuration (JSON). */
+export const CONFIG_ENV = 'TODO_WSGI_APP_PROCESS';
+
+/** What the parent tells the child at spawn time. */
+export interface ChildConfig {
+  nonce: string;
+  bundlePath: string;
+  /** For stack locations: frames inside this folder are the student's. */
+  sourceDir: string;
+  /** Name of the entry file as the student knows it, e.g. "app.ts". */
+  entryName: string;
+  server: ServerName;
+  validate: boolean;
+  host: string;
+  port: number;
+}
+
+/** Child → parent. */
+export type ChildMessage =
+  | { t: 'ready'; url: string }
+  | { t: 'load-error'; message: string }
+  | { t: 'listen-error'; code: string; message: string }
+  | { t: 'request'; seq: number; environ: EnvironRecord }
+  | { t: 'app-error'; seq: number; error: AppErrorRecord }
+  | { t: 'fatal'; message: string }
+  | { t: 'exit-called'; code: string }
+  | { t: 'reply'; id: number; error?: string };
+
+/** Parent → child. */
+export type ParentMessage = { t: 'fresh'; id: number } | { t: 'sync'; id: number };
+
+/** Longest string the parent keeps from one message field. */
+const MAX_TEXT = 4096;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.slice(0, MAX_TEXT) : undefined;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function environRecord(value: unknown): EnvironRecord | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: EnvironRecord = {};
+  let keys = 0;
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string') continue;
+    if (++keys > 500) break;
+    out[key.slice(0, 256)] = item.slice(0, MAX_TEXT);
+  }
+  return out;
+}
+
+function appError(value: unknown): AppErrorRecord | undefined {
+  if (!isRecord(value)) return undefined;
+  const message = text(value.message);
+  if (message === undefined) return undefined;
+  const out: AppErrorRecord = { message };
+  for (const key of ['code', 'rule', 'fix', 'section'] as const) {
+    const item = text(value[key]);
+    if (item !== undefined) out[key] = item;
+  }
+  return out;
+}
+
+/** Parse a message from the child; undefined for junk or a wrong nonce. */
+export function parseChildMessage(raw: unknown, nonce: string): ChildMessage | undefined {
+  if (!isRecord(raw) || raw.nonce !== nonce) return undefined;
+  switch (raw.t) {
+    case 'ready': {
+      const url = text(raw.url);
+      return url === undefined ? undefined : { t: 'ready', url };
+    }
+    case 'load-error':
+    case 'fatal': {
+      const message = text(raw.message);
+      return message === undefined ? undefined : { t: raw.t, message };
+    }
+    case 'listen-error': {
+      const code = text(raw.code);
+      const message = text(raw.message);
+      return code === undefined || message === undefined ? undefined : { t: 'listen-error', code, message };
+    }
+    case 'request': {
+      const seq = count(raw.seq);
+      const environ = environRecord(raw.environ);
+      return seq === undefined || environ === undefined ? undefined : { t: 'request', seq, environ };
+    }
+    case 'app-error': {
+      const seq = count(raw.seq);
+      const error = appError(raw.error);
+      return seq === undefined || error === undefined ? undefined : { t: 'app-error', seq, error };
+    }
+    case 'exit-called': {
+      const code = text(raw.code);
+      return code === undefined ? undefined : { t: 'exit-called', code };
+    }
+    case 'reply': {
+      const id = count(raw.id);
+      if (id === undefined) return undefined;
+      const error = text(raw.error);
+      return error === undefined ? { t: 'reply', id } : { t: 'reply', id, error };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Parse a message from the parent (the child trusts its parent, but not blindly). */
+export function parseParentMessage(raw: unknown): ParentMessage | undefined {
+  if (!isRecord(raw)) return undefined;
+  const id = count(raw.id);
+  if (id === undefined) return undefined;
+  if (raw.t === 'fresh' || raw.t === 'sync') return { t: raw.t, id };
+  return undefined;
+}

@@ -1,0 +1,53 @@
+/**
+ * What the sandbox enforces on this Node version — and, as plainly, what it
+ * does not. Read by every report next to a submission's result.
+ */
+import type { SandboxReport } from '../results/types.ts';
+import { hasNetworkPermission, permissionFlag } from './node-flags.ts';
+
+export interface SandboxReportOptions {
+  /** Was the permission model applied? Default true. */
+  sandbox?: boolean;
+  memoryMb?: number;
+  startTimeoutMs?: number;
+}
+
+export function sandboxReport(options: SandboxReportOptions = {}): SandboxReport {
+  const node = process.versions.node;
+  const major = Number(node.split('.')[0]);
+  const memoryMb = options.memoryMb ?? 256;
+  const startS = (options.startTimeoutMs ?? 5000) / 1000;
+  const enforced = [
+    'imports are confined to the submission\'s folder when it is bundled (node: builtins and type-only imports aside)',
+    `each app runs in its own child process with a ${memoryMb} MB JavaScript heap (--max-old-space-size)`,
+    `an app must load and listen within ${startS} s; the grader kills (SIGKILL) app processes it is done with or that hang`,
+    "the app process gets a minimal environment: none of the grader's environment variables",
+    'process.kill() may only signal the app\'s own process (a guard in the runtime, not Node\'s permission model)',
+  ];
+  const notEnforced = [
+    'CPU time: an infinite loop is stopped only by the grader\'s timeouts, not by a CPU quota',
+    'memory outside the JavaScript heap (Buffers, ArrayBuffers) is not capped by --max-old-space-size',
+    'the app shares its process with the server and the runtime: it can monkey-patch them or send forged IPC messages (these can only change diagnostics: scores come from what the grader observes over HTTP)',
+    'captured stdout/stderr are shown as written; they are never read for scores',
+  ];
+  if (options.sandbox === false) {
+    notEnforced.unshift('the permission model is off for this run: the app may read and write files, start processes and threads');
+    return { enforced, notEnforced };
+  }
+  enforced.push(
+    `Node ${node} permission model (${permissionFlag()}): file reads limited to the app's bundle and the submission's own folder (a single-file submission: its file)`,
+    'file writes denied (no --allow-fs-write)',
+    'child processes denied (no --allow-child-process)',
+    'worker threads denied (no --allow-worker)',
+    'native addons, WASI and the inspector denied',
+    "symbolic links inside a submission that point outside its folder are rejected before it runs",
+  );
+  notEnforced.push(
+    hasNetworkPermission()
+      ? `network: Node ${node} has network permissions, but the app's server must listen, so the network is allowed`
+      : `network: Node ${node}'s permission model has no network permission — the app can open connections and listen on other ports`,
+    "Node's documentation calls the permission model a seat belt, not a security boundary against malicious code: run untrusted classes in a container or VM as well",
+  );
+  if (major >= 22) notEnforced.push('node:sqlite can open files outside the permission model (Node documents this gap)');
+  return { enforced, notEnforced };
+}

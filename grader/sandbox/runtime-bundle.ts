@@ -1,0 +1,106 @@
+/**
+ * The child runtime (child/host.ts with the servers and the validator) bundled
+ * into one ES module, so an app process starts with plain `node file.mjs`: no
+ * TypeScript loader, no loader threads, one file to allow reading.
+ *
+ * Cached on disk under a hash of the grader's sources; several grader
+ * processes may race to build it, so it is written to a temp file and renamed.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const GRADER_DIR = fileURLToPath(new URL('../', import.meta.url));
+const PROJECT_DIR = join(GRADER_DIR, '..');
+const ENTRY = join(GRADER_DIR, 'sandbox', 'child', 'host.ts');
+/** Folders of grader/ the runtime never imports (keeps the hash stable while they change). */
+const NOT_IN_RUNTIME = new Set(['cli', 'suite', 'reports']);
+
+let memo: Promise<string> | undefined;
+
+async function sourceFiles(dir: string, top: boolean): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (top && NOT_IN_RUNTIME.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await sourceFiles(path, false)));
+    else if (entry.isFile() && entry.name.endsWith('.ts')) files.push(path);
+  }
+  return files;
+}
+
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`esbuild ${esbuild.version}\0`);
+  const files = (await sourceFiles(GRADER_DIR, true)).sort();
+  for (const file of files) {
+    hash.update(`${relative(GRADER_DIR, file)}\0`);
+    hash.update(await readFile(file));
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 20);
+}
+
+async function cacheDir(): Promise<string> {
+  const preferred = join(PROJECT_DIR, 'node_modules', '.cache', 'todo-wsgi');
+  try {
+    await mkdir(preferred, { recursive: true });
+    return preferred;
+  } catch {
+    const fallback = join(tmpdir(), 'todo-wsgi-cache');
+    await mkdir(fallback, { recursive: true });
+    return fallback;
+  }
+}
+
+async function build(target: string): Promise<void> {
+  const result = await esbuild.build({
+    entryPoints: [ENTRY],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    // Only names the output, so the source map's paths are relative to where the file will be.
+    outfile: target,
+    // Stack traces of server errors point at grader/ files; the sources stay out to keep the file small.
+    sourcemap: 'inline',
+    sourcesContent: false,
+    logLevel: 'silent',
+    legalComments: 'none',
+    metafile: true,
+  });
+  // The cache key must cover every grader file the runtime contains.
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const top = relative(GRADER_DIR, join(process.cwd(), input)).split(/[\\/]/)[0] ?? '';
+    if (NOT_IN_RUNTIME.has(top)) throw new Error(`the app runtime imports grader/${top}/, which its cache key leaves out`);
+  }
+  const output = result.outputFiles[0];
+  if (output === undefined) throw new Error('esbuild produced no runtime bundle');
+  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, output.contents);
+    await rename(temp, target);
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+async function ensure(): Promise<string> {
+  const target = join(await cacheDir(), `runtime-${await sourceHash()}.mjs`);
+  if (!existsSync(target)) await build(target);
+  return target;
+}
+
+/** Path of the bundled child runtime; built at most once per process (and once per source version on disk). */
+export function ensureRuntimeBundle(): Promise<string> {
+  memo ??= ensure().catch((error: unknown) => {
+    memo = undefined;
+    throw error;
+  });
+  return memo;
+}
