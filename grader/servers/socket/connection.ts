@@ -261,6 +261,7 @@ export class Connection implements Channel {
       return;
     }
     this.state = 'head';
+    this.responseStarted = false;
     this.parser = new HeadParser(this.ctx.limits);
     this.arm('idle', this.ctx.limits.keepAliveTimeoutMs);
     this.socket.resume();
