@@ -43,8 +43,14 @@ export function nodeResponseTransport(req: IncomingMessage, res: ServerResponse)
       res.end();
     },
     abort(): void {
-      // A response that can't be completed must not look complete: drop the connection.
-      res.destroy();
+      // A response that can't be completed must not look complete: close the
+      // connection (PEP 3333 "Error Handling"). end(), not destroy(): node:http
+      // corks the socket until the next tick, and the bytes already sent
+      // (status line, first chunks) should still reach the client.
+      const socket = req.socket;
+      if (socket.destroyed) return;
+      socket.once('finish', () => socket.destroy());
+      socket.end();
     },
   };
 }
