@@ -4,6 +4,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
+import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BODY_BYTES, startSimpleServer } from '../../grader/servers/simple/server.ts';
@@ -88,7 +89,7 @@ describe('simple server: environ like wsgiref', () => {
   });
 
   it('a chunked body arrives decoded, with CONTENT_LENGTH and no HTTP_TRANSFER_ENCODING', async () => {
-    const environ = await dump({ method: 'POST', body: (async function* () { yield 'ab'; yield 'cde'; })() });
+    const environ = await dump({ method: 'POST', body: Readable.from([Buffer.from('ab'), Buffer.from('cde')]) });
     expect(environ.CONTENT_LENGTH).toBe('5');
     expect(environ).not.toHaveProperty('HTTP_TRANSFER_ENCODING');
   });
