@@ -31,17 +31,19 @@ export interface RawResponse {
 
 export class RawClient {
   readonly socket: Socket;
-  private buffer = Buffer.alloc(0);
+  /** Unread bytes, kept as a list and joined on demand (joining per packet would be quadratic). */
+  private pending: Buffer[] = [];
+  private pendingSize = 0;
+  private all: Buffer[] = [];
   private waiters: Array<() => void> = [];
   closed = false;
-  /** Everything received, for assertions on exact bytes. */
-  received = Buffer.alloc(0);
 
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      this.received = Buffer.concat([this.received, chunk]);
+      this.pending.push(chunk);
+      this.pendingSize += chunk.length;
+      this.all.push(chunk);
       this.wake();
     });
     socket.on('error', () => undefined);
@@ -50,6 +52,22 @@ export class RawClient {
       this.closed = true;
       this.wake();
     });
+  }
+
+  private get buffer(): Buffer {
+    if (this.pending.length !== 1) this.pending = [Buffer.concat(this.pending, this.pendingSize)];
+    return this.pending[0]!;
+  }
+
+  private set buffer(value: Buffer) {
+    this.pending = [value];
+    this.pendingSize = value.length;
+  }
+
+  /** Everything received, for assertions on exact bytes. */
+  get received(): Buffer {
+    if (this.all.length !== 1) this.all = [Buffer.concat(this.all)];
+    return this.all[0]!;
   }
 
   static open(port: number): Promise<RawClient> {
@@ -108,7 +126,7 @@ export class RawClient {
       body = await this.chunked();
     } else if (headers['content-length'] !== undefined) {
       const length = Number(headers['content-length']);
-      await this.until(() => this.buffer.length >= length, `${length} body bytes`);
+      await this.until(() => this.pendingSize >= length, `${length} body bytes`);
       body = this.buffer.subarray(0, length);
       this.buffer = this.buffer.subarray(length);
     } else {
