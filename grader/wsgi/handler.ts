@@ -205,13 +205,14 @@ export async function runApplication(
     return write;
   };
 
-  let result: ResponseBody | undefined;
+  let closable: { close?: unknown } | undefined;
   let failure: { error: unknown } | undefined;
   try {
     const returned: unknown = app(environ, startResponse);
+    if (typeof returned === 'object' && returned !== null) closable = returned;
     // An async app's later rejection must not crash the server: it is reported as async-application instead.
     if (isThenable(returned)) Promise.resolve(returned).catch(() => undefined);
-    result = checkResult(returned);
+    const result: ResponseBody = checkResult(returned);
     await drainWrites();
     // PEP 3333 "Handling the Content-Length Header": a one-item list's length is the body's.
     const single = Array.isArray(result) && result.length === 1 && !writeUsed;
@@ -233,10 +234,11 @@ export async function runApplication(
     failure = { error };
   }
 
-  // PEP 3333 "Specification Details": close() is called whatever happened.
-  if (result !== undefined && typeof result.close === 'function') {
+  // PEP 3333 "Specification Details": close() is called whatever happened
+  // (even when the result was refused: it may hold resources).
+  if (typeof closable?.close === 'function') {
     try {
-      result.close();
+      closable.close();
     } catch (error) {
       failure ??= { error };
       if (failure.error !== error) reportAppError(error);

@@ -398,6 +398,13 @@ describe('close() is always called (PEP 3333 "Specification Details")', () => {
     expect(result.completed).toBe(false);
   });
 
+  it('even when the result itself was refused', async () => {
+    let closed = 0;
+    const { appErrors } = await run((() => ({ close: () => void (closed += 1) })) as unknown as Application);
+    expect(violationCodes(appErrors)).toEqual(['result-not-iterable']);
+    expect(closed).toBe(1);
+  });
+
   it('an error in close() is reported', async () => {
     const { appErrors, transport } = await run((_e, startResponse) => {
       startResponse('200 OK', []);
