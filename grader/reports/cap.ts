@@ -4,10 +4,8 @@
  * mistakes an excerpt for the whole thing.
  */
 
-const encoder = new TextEncoder();
-
 export function byteLength(text: string): number {
-  return encoder.encode(text).length;
+  return Buffer.byteLength(text, 'utf8');
 }
 
 export function truncationMark(droppedBytes: number): string {
@@ -38,6 +36,8 @@ export function prefixBytes(text: string, maxBytes: number): string {
  * may exceed maxBytes by the mark's length: the cap is on the content kept.
  */
 export function excerpt(text: string, maxBytes: number): string {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short strings need no counting.
+  if (text.length * 3 <= maxBytes) return text;
   const total = byteLength(text);
   if (total <= maxBytes) return text;
   const kept = prefixBytes(text, maxBytes);

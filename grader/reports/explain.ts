@@ -34,8 +34,12 @@ export interface ExchangeText {
 function bodyLines(body: string | undefined, limits: ExcerptLimits, truncatedUpstream = false): string[] {
   if (body === undefined || body === '') return [];
   const text = excerptLines(body, limits.bodyLines, limits.bodyBytes);
-  const lines = text.split('\n');
-  if (truncatedUpstream && !/\[truncated \d+ bytes\]$/.test(text)) lines.push('… [truncated by the grader]');
+  // The truncation mark goes on a line of its own, where nobody reads it as body.
+  const mark = /… \[truncated \d+ bytes\]$/.exec(text);
+  const kept = mark ? text.slice(0, mark.index).replace(/\n$/, '') : text;
+  const lines = kept.split('\n');
+  if (mark) lines.push(mark[0]);
+  else if (truncatedUpstream) lines.push('… [truncated by the grader]');
   return ['', ...lines];
 }
 

@@ -139,7 +139,8 @@ function tiers(ctx: Ctx, sub: SubmissionResult): void {
     blank(ctx);
   }
   if (undetailed > 0) {
-    ctx.lines.push(style.dim(`(${undetailed} more failing test${undetailed === 1 ? '' : 's'} not explained here: fix the ones above first, or run with --verbose)`), '');
+    const note = `(${undetailed} more failing test${undetailed === 1 ? '' : 's'} not explained here: fix the ones above first, or run with --verbose)`;
+    ctx.lines.push(...wrap(note, ctx.width).map((l) => style.dim(l)), '');
   }
 }
 
