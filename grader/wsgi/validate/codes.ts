@@ -73,7 +73,7 @@ export const VIOLATION_CODES = {
     'start_response() may be called again only with exc_info, from an error handler.',
     'Call start_response() once; to replace a response after an error, pass the caught error as the third argument.'),
   'status-format': app(START,
-    'The status is a string: a 3-digit code (100–599), one space, and a reason phrase, with nothing around it.',
+    'The status is a string: a 3-digit final status code (200–599), one space, and a reason phrase, with nothing around it.',
     'Pass a status like "200 OK" or "404 Not Found".'),
   'status-control-chars': app(START,
     'The status must not contain control characters, nor end with CR or LF.',

@@ -5,7 +5,8 @@
  * emulation — here, a plain object. "environ Variables": the required CGI
  * and wsgi.* keys, CGI values as strings, the shapes of SCRIPT_NAME,
  * PATH_INFO and CONTENT_LENGTH. "Input and Error Streams": the methods of
- * wsgi.input and wsgi.errors. "Unicode Issues": ISO-8859-1 strings only.
+ * wsgi.input and wsgi.errors. "Unicode Issues": ISO-8859-1 strings only
+ * (except the UTF-8-decoded paths of this kit).
  */
 import type { Environ } from '../types.ts';
 import { violation, warningLine } from './codes.ts';
@@ -60,9 +61,11 @@ function checkStreams(environ: Record<string, unknown>): void {
 }
 
 function checkPaths(environ: Record<string, unknown>): void {
+  // "OPTIONS *" (RFC 9112 §3.2.4, asterisk-form) has no path: PATH_INFO "*" is what servers pass.
+  const asterisk = environ.REQUEST_METHOD === 'OPTIONS' && environ.PATH_INFO === '*';
   for (const key of ['SCRIPT_NAME', 'PATH_INFO'] as const) {
     const value = environ[key];
-    if (typeof value === 'string' && value !== '' && !value.startsWith('/')) {
+    if (typeof value === 'string' && value !== '' && !value.startsWith('/') && !(key === 'PATH_INFO' && asterisk)) {
       throw violation('environ-path', `${key} is ${show(value)}, which does not start with "/"`);
     }
   }
@@ -95,7 +98,10 @@ export function checkEnviron(environ: unknown, warn: (line: string) => void): as
     if (typeof value !== 'string') {
       throw violation('environ-value-not-string', `environ.${key} is ${kind(value)}: ${show(value)}`);
     }
-    const wide = firstNonLatin1(value);
+    // PATH_INFO and SCRIPT_NAME are exempt: this kit percent-decodes paths as
+    // UTF-8 text (grader/wsgi/request-target.ts), where Python servers pass
+    // latin-1 "bytes-as-str"; every other CGI value comes from latin-1 bytes.
+    const wide = key === 'PATH_INFO' || key === 'SCRIPT_NAME' ? undefined : firstNonLatin1(value);
     if (wide !== undefined) {
       throw violation('environ-not-latin1', `environ.${key} contains ${show(wide)}, which is not ISO-8859-1`);
     }

@@ -37,9 +37,7 @@ function headersHint(headers: unknown): string | undefined {
   if (typeof headers === 'object' && headers !== null && typeof (headers as { entries?: unknown }).entries === 'function') {
     return 'Convert it with Array.from(headers.entries()).';
   }
-  if (typeof headers === 'object' && headers !== null) {
-    return 'An object like { "Content-Type": "text/plain" } becomes pairs with Object.entries(headers).';
-  }
+  // A plain object: the table's fix already teaches Object.entries().
   return undefined;
 }
 

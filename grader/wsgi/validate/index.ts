@@ -19,13 +19,14 @@
  *   wsgi.version, wsgi.url_scheme, wsgi.input, wsgi.errors,
  *   wsgi.multithread, wsgi.multiprocess, wsgi.run_once are present;
  * - no HTTP_CONTENT_TYPE / HTTP_CONTENT_LENGTH;
- * - every key without a dot has a string value, ISO-8859-1 only;
+ * - every key without a dot has a string value, ISO-8859-1 only (except
+ *   PATH_INFO and SCRIPT_NAME, which this kit decodes as UTF-8);
  * - wsgi.version is [1, 0]; wsgi.url_scheme is http or https; the three
  *   flags are booleans;
  * - wsgi.input has read, readline, readlines, [Symbol.iterator]; wsgi.errors
  *   has write, writelines, flush;
- * - SCRIPT_NAME and PATH_INFO are empty or start with "/", at least one is
- *   set, and SCRIPT_NAME is not "/";
+ * - SCRIPT_NAME and PATH_INFO are empty or start with "/" (PATH_INFO "*" for
+ *   "OPTIONS *"), at least one is set, and SCRIPT_NAME is not "/";
  * - CONTENT_LENGTH, when not empty, is a non-negative integer;
  * - an unknown REQUEST_METHOD is a warning written to wsgi.errors.
  *

@@ -27,7 +27,7 @@ function checkWrite(inner: Write, state: ResponseState): Write {
         typeof data === 'string' ? 'Use write(Buffer.from(text)) or write(new TextEncoder().encode(text)).' : undefined);
     }
     if (state.appReturned) {
-      throw violation('write-after-return', `write() was called with ${data.length} bytes after the application returned its iterable`);
+      throw violation('write-after-return', `write() was called with ${data.length} bytes from within the response iterable (the application had already returned)`);
     }
     state.send(data, 'write');
     inner(data);

@@ -57,8 +57,10 @@ describe('validate: environ (the server\'s side)', () => {
     expect(serve(validate(app), { environ: { 'simple.socket': { fd: 3 } } }).body).toBe('ok');
   });
 
-  it('refuses characters outside ISO-8859-1 in CGI values', async () => {
-    await refused({ PATH_INFO: '/todos/✓' }, 'environ-not-latin1');
+  it('refuses characters outside ISO-8859-1 in CGI values, except in the UTF-8-decoded paths', async () => {
+    await refused({ HTTP_X_TITLE: 'done ✓' }, 'environ-not-latin1');
+    await refused({ QUERY_STRING: 'q=✓' }, 'environ-not-latin1');
+    expect(serve(validate(app), { environ: { PATH_INFO: '/todos/✓', SCRIPT_NAME: '/für' } }).body).toBe('ok');
   });
 
   it.each<unknown>([[1, 1], '1.0', [1, 0, 0]])('refuses wsgi.version %j', async (version) => {
@@ -92,6 +94,8 @@ describe('validate: environ (the server\'s side)', () => {
     await refused({ SCRIPT_NAME: undefined, PATH_INFO: undefined }, 'environ-path');
     expect(serve(validate(app), { environ: { SCRIPT_NAME: '/app', PATH_INFO: '' } }).body).toBe('ok');
     expect(serve(validate(app), { environ: { SCRIPT_NAME: undefined } }).body).toBe('ok');
+    expect(serve(validate(app), { method: 'OPTIONS', path: '*' }).body).toBe('ok');
+    await refused({ PATH_INFO: '*' }, 'environ-path');
   });
 
   it('refuses SCRIPT_NAME "/"', async () => {
