@@ -49,6 +49,8 @@ export class AppStartError extends Error {
     readonly output: CapturedOutput,
     /** For listen failures: the errno code, e.g. "EADDRINUSE". */
     readonly code?: string,
+    /** The process that failed (already gone). */
+    readonly pid?: number,
   ) {
     super(failure.message);
   }
@@ -84,6 +86,7 @@ function readMeta(bundlePath: string, sourceDir: string): Pick<SubmissionMeta, '
 }
 
 function seconds(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
@@ -196,7 +199,7 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
       clearTimeout(timer);
       onStartEvent = () => {};
       // Wait for the process to be gone, so its output is complete and nothing is left behind.
-      void kill().then(() => reject(new AppStartError(failure, output(), code)));
+      void kill().then(() => reject(new AppStartError(failure, output(), code, child.pid)));
     };
     const timer = setTimeout(() => {
       fail({ kind: 'start-timeout', message: `the app did not start within ${seconds(startTimeoutMs)} — an infinite loop at import?` });

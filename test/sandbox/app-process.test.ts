@@ -1,0 +1,167 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isAppStartError, startAppProcess, type AppStartError } from '../../grader/sandbox/app-process.ts';
+import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
+import { SERVER_NAMES } from '../../grader/wsgi/types.ts';
+import { COUNTER_APP, TYPES, get, isGone, killAll, prepared, removeTemps, start, tempDir, writeFiles, type Ready } from './helpers.ts';
+
+let work: string;
+let counter: Ready;
+
+async function startFailure(promise: Promise<unknown>): Promise<AppStartError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!isAppStartError(error)) throw new Error(`expected an AppStartError, got ${String(error)}`);
+  return error;
+}
+
+async function submission(name: string, source: string): Promise<Ready> {
+  return prepared(writeFiles(join(work, 'src', name), { 'app.ts': source }), join(work, 'out'));
+}
+
+beforeAll(async () => {
+  work = tempDir();
+  await ensureRuntimeBundle();
+  counter = await submission('counter', COUNTER_APP);
+});
+afterEach(killAll);
+afterAll(removeTemps);
+
+describe.each(SERVER_NAMES)('an app process on the %s server', (server) => {
+  it('serves the app, and fresh() gives a new instance with new state', async () => {
+    const app = await start(counter, server);
+    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(app.server).toBe(server);
+    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
+    expect(await get(app.url, '/')).toEqual({ status: 200, text: '2' });
+    await app.fresh();
+    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
+  });
+
+  it('records the environ of each request and the errors the app raised', async () => {
+    const app = await start(counter, server);
+    await get(app.url, '/first?x=1');
+    expect(await get(app.url, '/throw')).toMatchObject({ status: 500 });
+    expect(await get(app.url, '/bad-status')).toMatchObject({ status: 500 });
+    const records = await app.drainRecords();
+    expect(records.map((r) => r.environ.PATH_INFO)).toEqual(['/first', '/throw', '/bad-status']);
+    expect(records[0]!.environ).toMatchObject({ REQUEST_METHOD: 'GET', QUERY_STRING: 'x=1', SERVER_NAME: expect.any(String) });
+    expect(records[0]!.errors).toEqual([]);
+    expect(records[1]!.errors).toEqual([{ message: 'TypeError: thrown on purpose (app.ts:6:45)' }]);
+    expect(records[2]!.errors[0]).toMatchObject({ code: 'status-format', rule: expect.any(String), fix: expect.any(String) });
+    // Drained means gone.
+    expect(await app.drainRecords()).toEqual([]);
+  });
+
+  it('kill() ends the process, and says the grader stopped it', async () => {
+    const app = await start(counter, server);
+    expect(app.alive).toBe(true);
+    await app.kill();
+    expect(app.alive).toBe(false);
+    expect(isGone(app.pid)).toBe(true);
+    expect(await app.exited).toEqual({ code: null, signal: 'SIGKILL', reason: 'the app process was stopped by the grader' });
+    // Asking a dead process is not an error for records, and is one for fresh().
+    expect(await app.drainRecords()).toEqual([]);
+    await expect(app.fresh()).rejects.toThrow(/could not reload the app/);
+    await app.kill();
+  });
+});
+
+describe('output', () => {
+  it('captures stdout and stderr as text, never more than the limit', async () => {
+    const app = await start(counter, 'simple', { outputLimit: 40 });
+    await get(app.url, '/print');
+    await get(app.url, '/print');
+    await get(app.url, '/print');
+    await app.drainRecords();
+    const output = app.output();
+    expect(output.stdout.startsWith('printed by the app\nprinted by the app\npr')).toBe(true);
+    expect(output.stdout).toContain('[… output truncated after 40 bytes]');
+    expect(output.stdout.match(/printed by the app/g)).toHaveLength(2);
+    expect(output.truncated).toBe(true);
+  });
+
+  it('shows the server log (Common Log Format) on stderr', async () => {
+    const app = await start(counter, 'simple');
+    await get(app.url, '/logged');
+    // The server logs the line after the response is out: wait for it.
+    await vi.waitFor(() => expect(app.output().stderr).toMatch(/"GET \/logged HTTP\/1\.1" 200 1/), { timeout: 10_000 });
+    expect(app.output().truncated).toBe(false);
+  });
+});
+
+describe('start failures', () => {
+  it('a start timeout kills the process', async () => {
+    const failure = await startFailure(start(counter, 'simple', { startTimeoutMs: 1 }));
+    expect(failure.failure).toEqual({ kind: 'start-timeout', message: 'the app did not start within 1 ms — an infinite loop at import?' });
+    expect(failure.pid !== undefined && isGone(failure.pid)).toBe(true);
+  });
+
+  it.each([
+    ['no export', 'export const x = 1;', 'no `application` export in app.ts — export function application(environ, startResponse) { … }'],
+    [
+      'a default export only',
+      'export default function (environ: unknown, startResponse: unknown) { return []; }',
+      'app.ts has only a default export — the grader looks for a named export: export function application(environ, startResponse) { … }',
+    ],
+    ['an application that is no function', 'export const application = { ok: true };', '`application` in app.ts is a object, not a function — export function application(environ, startResponse) { … }'],
+    ['an exception at import', `${TYPES}\nconst x: string[] = [];\nx[0]!.trim();\nexport function application() { return []; }`, /^app\.ts threw while loading: TypeError: .* \(app\.ts:3:7\)$/],
+  ])('a load error for %s', async (name, source, message) => {
+    const app = await submission(name.replace(/\W+/g, '-'), source);
+    const failure = await startFailure(start(app, 'simple'));
+    expect(failure.failure.kind).toBe('load-error');
+    expect(failure.failure.message).toMatch(typeof message === 'string' ? new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : message);
+  });
+
+  it('a process that exits while loading', async () => {
+    const app = await submission('exit-at-import', 'process.exit(4);\nexport function application() { return []; }');
+    const failure = await startFailure(start(app, 'socket'));
+    expect(failure.failure).toEqual({
+      kind: 'exited',
+      message: "the app called process.exit(4) — an application must never end the server's process (while loading, before the server was ready)",
+    });
+  });
+
+  it('a port in use is reported with its errno code', async () => {
+    const first = await start(counter, 'simple');
+    const port = Number(new URL(first.url).port);
+    const failure = await startFailure(start(counter, 'socket', { port }));
+    expect(failure.failure.kind).toBe('exited');
+    expect(failure.code).toBe('EADDRINUSE');
+    expect(await get(first.url, '/')).toMatchObject({ status: 200 });
+  });
+});
+
+describe('without the sandbox', () => {
+  it('runs the same way, with the permission model off', async () => {
+    const app = await submission(
+      'writer',
+      `import { writeFileSync } from 'node:fs';\n${TYPES}\nexport function application(environ: Environ, startResponse: StartResponse): ResponseBody {\n  writeFileSync('written.txt', 'ok');\n  startResponse('200 OK', [['Content-Type', 'text/plain']]);\n  return [];\n}\n`,
+    );
+    const handle = await start(app, 'simple', { sandbox: false });
+    const got = await get(handle.url, '/');
+    expect(got, JSON.stringify(await handle.drainRecords())).toMatchObject({ status: 200 });
+    expect(existsSync(join(app.bundlePath, '..', 'written.txt'))).toBe(true);
+  });
+});
+
+describe('the runtime bundle', () => {
+  it('is built once and reused', async () => {
+    const path = await ensureRuntimeBundle();
+    expect(await ensureRuntimeBundle()).toBe(path);
+    expect(path).toMatch(/runtime-[0-9a-f]+\.mjs$/);
+    expect(readdirSync(join(path, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('needs no TypeScript loader in the child', async () => {
+    const handle = await startAppProcess({ bundlePath: counter.bundlePath, sourceDir: counter.sourceDir, server: 'simple', validate: false });
+    try {
+      expect(await get(handle.url, '/')).toEqual({ status: 200, text: '1' });
+    } finally {
+      await handle.kill();
+    }
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Shared helpers for the sandbox tests: temp folders, tiny apps written from
+ * strings, app processes that are always killed, and plain HTTP GETs.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { prepareSubmission } from '../../grader/sandbox/prepare.ts';
+import { startAppProcess, type AppProcessHandle, type StartAppOptions } from '../../grader/sandbox/app-process.ts';
+import type { PreparedSubmission } from '../../grader/sandbox/types.ts';
+import type { ServerName } from '../../grader/wsgi/types.ts';
+
+export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+export const HOSTILE_DIR = join(PROJECT_DIR, 'test', 'fixtures', 'hostile');
+
+/** The type import every test app starts with (esbuild erases it). */
+export const TYPES = `import type { Environ, ResponseBody, StartResponse } from '${join(PROJECT_DIR, 'grader', 'wsgi', 'types.ts')}';`;
+
+const temps: string[] = [];
+
+export function tempDir(prefix = 'todo-wsgi-sandbox-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+export function removeTemps(): void {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Write files (relative path → content) under `dir`; returns `dir`. */
+export function writeFiles(dir: string, files: Record<string, string>): string {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+export type Ready = Extract<PreparedSubmission, { ok: true }>;
+
+export async function prepared(sourcePath: string, workDir: string): Promise<Ready> {
+  const result = await prepareSubmission(sourcePath, workDir);
+  if (!result.ok) throw new Error(`expected ${sourcePath} to prepare, got: ${result.loadError}`);
+  return result;
+}
+
+const handles = new Set<AppProcessHandle>();
+
+export async function start(
+  submission: Ready,
+  server: ServerName,
+  extra: Partial<StartAppOptions> = {},
+): Promise<AppProcessHandle> {
+  const handle = await startAppProcess({
+    bundlePath: submission.bundlePath,
+    sourceDir: submission.sourceDir,
+    server,
+    validate: true,
+    ...extra,
+  });
+  handles.add(handle);
+  return handle;
+}
+
+export async function killAll(): Promise<void> {
+  await Promise.all([...handles].map((handle) => handle.kill()));
+  handles.clear();
+}
+
+export type Got = { status: number; text: string } | { error: string };
+
+/** GET a path; a transport failure (reset, timeout) comes back as `error`. */
+export async function get(url: string, path: string, timeoutMs = 10_000): Promise<Got> {
+  try {
+    const response = await request(`${url}${path}`, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, reset: true });
+    return { status: response.statusCode, text: await response.body.text() };
+  } catch (error) {
+    return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+/** True once no process has this pid. */
+export function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** A small app: counts requests in module state, and prints on /print. */
+export const COUNTER_APP = `${TYPES}
+let count = 0;
+export function application(environ: Environ, startResponse: StartResponse): ResponseBody {
+  count += 1;
+  if (environ.PATH_INFO === '/print') console.log('printed by the app');
+  if (environ.PATH_INFO === '/throw') throw new TypeError('thrown on purpose');
+  if (environ.PATH_INFO === '/bad-status') { startResponse('200', []); return []; }
+  startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  return [new TextEncoder().encode(String(count))];
+}
+`;
