@@ -47,7 +47,11 @@ export class RawClient {
       this.wake();
     });
     socket.on('error', () => undefined);
-    socket.on('end', () => this.wake());
+    // Like an ordinary client: when the server ends its side, end ours too.
+    socket.on('end', () => {
+      socket.end();
+      this.wake();
+    });
     socket.on('close', () => {
       this.closed = true;
       this.wake();
