@@ -149,6 +149,13 @@ describe.each(SERVER_NAMES)('%s server', (name) => {
     expect(logs.join('\n')).toMatch(/apps\.ts/);
   });
 
+  it('tells an onAppError hook in the options about app errors', async () => {
+    const errors: unknown[] = [];
+    const options = { onAppError: (error: unknown) => errors.push(error) } as ServerOptions;
+    await get(await serve(failBeforeHeaders, options));
+    expect(errors).toEqual([expect.objectContaining({ message: 'failure before headers' })]);
+  });
+
   it('cuts the connection when the app fails after headers', async () => {
     const url = await serve(failAfterHeaders as Application);
     const response = await request(url, { dispatcher: agent });

@@ -15,7 +15,7 @@ import { serverSoftware } from '../common/software.ts';
 import { statusText } from '../common/status.ts';
 import type { LogSink, RunningServer, ServerOptions, StartServer } from '../types.ts';
 import { buildEnviron, type RequestHead } from '../../wsgi/environ.ts';
-import { runApplication } from '../../wsgi/handler.ts';
+import { runApplication, type HandlerHooks } from '../../wsgi/handler.ts';
 import type { Application } from '../../wsgi/types.ts';
 import { validate } from '../../wsgi/validate/index.ts';
 import { simpleEnvironPolicy } from './policy.ts';
@@ -26,6 +26,9 @@ import { nodeResponseTransport } from './transport.ts';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const SOFTWARE = serverSoftware('simple');
+
+/** ServerOptions may carry the handler's onAppError hook (the sandbox records app errors with it). */
+type OptionsWithAppErrorHook = ServerOptions & { onAppError?: HandlerHooks['onAppError'] };
 
 function stderrLog(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -74,6 +77,8 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
   const log: LogSink = options.log ?? stderrLog;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const application = options.validate ? validate(app) : app;
+  const onAppError = (options as OptionsWithAppErrorHook).onAppError;
+  const hooks: HandlerHooks = { log, software: SOFTWARE, ...(onAppError !== undefined ? { onAppError } : {}) };
   const enqueue = createSerialQueue();
   let requestCount = 0;
   const policy = simpleEnvironPolicy(() => ++requestCount);
@@ -98,7 +103,7 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
       const environ = buildEnviron(head, read.body, policy, log);
       options.onEnviron?.(environ);
       const transport = nodeResponseTransport(req, res);
-      const result = await runApplication(application, environ, transport, { log, software: SOFTWARE });
+      const result = await runApplication(application, environ, transport, hooks);
       accessLog(head, time, result.status, result.bytesSent);
     }).catch((error: unknown) => {
       // A fault of the server itself (not of the app, which the handler contains).
