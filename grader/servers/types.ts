@@ -23,6 +23,12 @@ export interface ServerOptions {
   log?: LogSink;
   /** Sees each request's environ; the grader uses it to show what two servers passed differently. */
   onEnviron?: EnvironObserver;
+  /**
+   * Sees every error the app (or the validator) raised while a request was
+   * handled, before the server answers 500 or closes the connection. The
+   * grader uses it to report contract violations as the test's failure.
+   */
+  onAppError?: (error: unknown, environ: Readonly<Record<string, unknown>>) => void;
   /** socket server only: limits, each in bytes or milliseconds. */
   limits?: Partial<SocketLimits>;
 }

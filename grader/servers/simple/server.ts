@@ -27,8 +27,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const SOFTWARE = serverSoftware('simple');
 
-/** ServerOptions may carry the handler's onAppError hook (the sandbox records app errors with it). */
-type OptionsWithAppErrorHook = ServerOptions & { onAppError?: HandlerHooks['onAppError'] };
 
 function stderrLog(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -77,7 +75,7 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
   const log: LogSink = options.log ?? stderrLog;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const application = options.validate ? validate(app) : app;
-  const onAppError = (options as OptionsWithAppErrorHook).onAppError;
+  const onAppError = options.onAppError;
   const hooks: HandlerHooks = { log, software: SOFTWARE, ...(onAppError !== undefined ? { onAppError } : {}) };
   const enqueue = createSerialQueue();
   let requestCount = 0;
