@@ -1,0 +1,120 @@
+/**
+ * What the vitest workers reported → the results model (results/types.ts):
+ * one SubmissionResult per submission, tests in suite order, each with one
+ * outcome per server, scores and portability filled in.
+ */
+import type { SandboxReport, ServerName, ServerOutcome, SubmissionResult, SubmissionStatus, TestResult } from '../results/types.ts';
+import type { SubmissionSource } from './discover.ts';
+import { portabilityOf } from './portability.ts';
+import type { CaseMeta, CaseReport, ModuleReport, SpecInfo } from './protocol.ts';
+import { scoreTests, serverShare } from './scoring.ts';
+
+export interface CollectContext {
+  servers: readonly ServerName[];
+  sandbox: SandboxReport;
+  /** Every test the run knows, for a submission whose worker reported no details. */
+  catalog: ReadonlyMap<string, SpecInfo>;
+}
+
+const CASE_NAME = /^(.*) \[([a-z]+)\]$/;
+
+/** The tests the run knows of, from every report, in first-seen order. */
+export function buildCatalog(reports: Iterable<ModuleReport>): Map<string, SpecInfo> {
+  const catalog = new Map<string, SpecInfo>();
+  for (const report of reports) {
+    for (const item of report.cases) if (item.meta !== undefined && !catalog.has(item.meta.spec.id)) catalog.set(item.meta.spec.id, item.meta.spec);
+  }
+  return catalog;
+}
+
+/** A case whose worker left no meta (vitest stopped it, or the worker died): a failure with vitest's words. */
+function fallbackCase(item: CaseReport, catalog: ReadonlyMap<string, SpecInfo>, reason: string): CaseMeta | undefined {
+  const match = CASE_NAME.exec(item.name);
+  const spec = match?.[1] === undefined ? undefined : catalog.get(match[1]);
+  if (spec === undefined || match?.[2] === undefined) return undefined;
+  return {
+    spec,
+    outcome: {
+      server: match[2] as ServerName,
+      status: 'failed',
+      failure: { message: item.errors[0] ?? reason },
+      transcript: [],
+      curl: [],
+      durationMs: 0,
+    },
+  };
+}
+
+function testResult(spec: SpecInfo, metas: CaseMeta[], servers: readonly ServerName[]): TestResult {
+  const outcomes: TestResult['outcomes'] = {};
+  const share = serverShare(spec.points, servers);
+  for (const server of servers) {
+    const meta = metas.find((m) => m.outcome.server === server);
+    const outcome: ServerOutcome = meta === undefined
+      ? { server, status: 'failed', score: 0, maxScore: share, failure: { message: 'not run' }, transcript: [], curl: [], durationMs: 0 }
+      : { ...meta.outcome, score: meta.outcome.status === 'passed' ? share : 0, maxScore: share };
+    outcomes[server] = outcome;
+  }
+  const seed = metas.find((m) => m.seed !== undefined)?.seed;
+  const result: TestResult = {
+    id: spec.id,
+    title: spec.title,
+    tier: spec.tier,
+    points: spec.points,
+    visibility: spec.visibility,
+    rule: spec.rule,
+    ...(spec.richardson === undefined ? {} : { richardson: spec.richardson }),
+    ...(seed === undefined ? {} : { seed }),
+    outcomes,
+  };
+  const portability = portabilityOf(result, servers);
+  return portability === undefined ? result : { ...result, portability };
+}
+
+function statusOf(report: ModuleReport | undefined, workerError: string | undefined): { status: SubmissionStatus; statusDetail?: string } {
+  const flags = report?.meta?.flags;
+  if (flags?.loadError !== undefined) return { status: 'load-error', statusDetail: flags.loadError };
+  if (flags?.timeout !== undefined) return { status: 'timeout', statusDetail: flags.timeout };
+  if (flags?.crashed !== undefined) return { status: 'crashed', statusDetail: flags.crashed };
+  if (workerError !== undefined) return { status: 'crashed', statusDetail: workerError };
+  return { status: 'graded' };
+}
+
+export function collectSubmission(source: SubmissionSource, report: ModuleReport | undefined, context: CollectContext): SubmissionResult {
+  const workerError = report === undefined
+    ? 'the grader lost this submission\'s results (its test worker stopped)'
+    : report.errors[0] === undefined ? undefined : `grading failed: ${report.errors[0].message}`;
+
+  const byId = new Map<string, { spec: SpecInfo; metas: CaseMeta[] }>();
+  for (const item of report?.cases ?? []) {
+    const meta = item.meta ?? fallbackCase(item, context.catalog, workerError ?? 'the test did not finish');
+    if (meta === undefined) continue;
+    const entry = byId.get(meta.spec.id) ?? { spec: meta.spec, metas: [] };
+    entry.metas.push(meta);
+    byId.set(meta.spec.id, entry);
+  }
+  // Tests the worker never reached still count: failed, with the reason.
+  if (workerError !== undefined) {
+    for (const spec of context.catalog.values()) if (!byId.has(spec.id)) byId.set(spec.id, { spec, metas: [] });
+  }
+
+  const tests = [...byId.values()].map(({ spec, metas }) => {
+    const result = testResult(spec, metas, context.servers);
+    if (workerError === undefined) return result;
+    for (const outcome of Object.values(result.outcomes)) {
+      if (outcome.failure?.message === 'not run') outcome.failure = { message: workerError };
+    }
+    return result;
+  });
+
+  return {
+    name: source.name,
+    path: source.path,
+    ...statusOf(report, workerError),
+    ...scoreTests(tests, context.servers),
+    tests,
+    output: report?.meta?.output ?? { stdout: '', stderr: '', truncated: false },
+    durationMs: report?.meta?.durationMs ?? 0,
+    sandbox: context.sandbox,
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * The grading engine's programmatic API, used by `npm run grade`, the
+ * project's tests, the bench and the Gradescope autograder.
+ *
+ * One run: discover submissions → prepare (bundle) each into a temp folder →
+ * one generated vitest entry file per submission → ONE vitest run over all of
+ * them in a runner process (workers grade submissions in parallel) → the
+ * results model.
+ */
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GradeRun, SandboxReport, SubmissionResult } from '../results/types.ts';
+import { ensureRuntimeBundle } from '../sandbox/runtime-bundle.ts';
+import { sandboxReport } from '../sandbox/report.ts';
+import { buildCatalog, collectSubmission } from './collect.ts';
+import { discoverSubmissions, suiteFiles } from './discover.ts';
+import type { SubmissionSource } from './discover.ts';
+import { prepareAll, writeEntry } from './entries.ts';
+import { resolveOptions, UsageError } from './options.ts';
+import type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts';
+import type { ModuleReport, RunnerSettings, SubmissionConfig, SuiteFile } from './protocol.ts';
+import { PROJECT_ROOT } from './runner/bundle.ts';
+import { RunnerSession } from './runner/session.ts';
+
+export type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts';
+export { DEFAULTS, UsageError, resolveOptions } from './options.ts';
+export type { SubmissionSource } from './discover.ts';
+export { discoverSubmissions } from './discover.ts';
+
+/** Groups of one submission run at once (vitest's maxConcurrency). */
+const GROUPS_AT_ONCE = 4;
+
+/**
+ * App processes per server for each submission: a class run already keeps
+ * every core busy with one per server; a lone submission may use the spare
+ * cores to run its groups side by side.
+ */
+export function processesPerServer(jobs: number, submissions: number): number {
+  const atOnce = Math.max(1, Math.min(jobs, submissions));
+  return Math.max(1, Math.min(2, Math.floor(availableParallelism() / atOnce)));
+}
+
+export function runnerSettings(options: ResolvedOptions): RunnerSettings {
+  return {
+    root: PROJECT_ROOT,
+    pool: 'threads',
+    maxWorkers: options.jobs,
+    maxConcurrency: GROUPS_AT_ONCE,
+    // vitest's own limit is only a backstop: the engine's limits fire first.
+    testTimeoutMs: options.submissionTimeoutMs + options.startTimeoutMs + options.requestTimeoutMs + 10_000,
+  };
+}
+
+function gradeRunOf(options: ResolvedOptions, startedAt: Date, submissions: SubmissionResult[]): GradeRun {
+  return {
+    tool: 'todo-wsgi',
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    node: process.version,
+    options: {
+      tiers: options.tiers,
+      servers: options.servers,
+      seed: options.seed,
+      runs: options.runs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      startTimeoutMs: options.startTimeoutMs,
+      submissionTimeoutMs: options.submissionTimeoutMs,
+      hiddenTests: options.testsDir !== undefined,
+    },
+    submissions,
+  };
+}
+
+/** A broken suite file is the instructor's problem, not the submission's: stop with its message. */
+function suiteProblem(reports: Iterable<ModuleReport>): string | undefined {
+  for (const report of reports) {
+    const error = report.errors.find((e) => e.name === 'SuiteLoadError');
+    if (error !== undefined) return error.message;
+  }
+  return undefined;
+}
+
+/** Grade every submission found under `paths`. Rejects with UsageError for a mistake in the call. */
+export async function grade(paths: readonly string[], gradeOptions: GradeOptions = {}, onProgress?: (event: ProgressEvent) => void): Promise<GradeRun> {
+  const options = resolveOptions(gradeOptions);
+  const startedAt = new Date();
+  const sources = await discoverSubmissions(paths);
+  const suites = await suiteFiles(options.testsDir, options.suiteFiles);
+  if (suites.length === 0) throw new UsageError('no suite files to run (grader/suite/tests/*.suite.ts is empty)');
+
+  const session = new RunnerSession(runnerSettings(options));
+  // realpath: vitest reports modules by their real path (macOS's /var is /private/var).
+  const runDir = await realpath(await mkdtemp(join(tmpdir(), 'todo-wsgi-')));
+  try {
+    const submissions = await gradeIn(session, runDir, sources, suites, options, onProgress);
+    return gradeRunOf(options, startedAt, submissions);
+  } finally {
+    await session.close();
+    await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+async function gradeIn(
+  session: RunnerSession,
+  runDir: string,
+  sources: SubmissionSource[],
+  suites: SuiteFile[],
+  options: ResolvedOptions,
+  onProgress: ((event: ProgressEvent) => void) | undefined,
+): Promise<SubmissionResult[]> {
+  const [prepared, sandbox] = await Promise.all([
+    prepareAll(sources, runDir, Math.max(2, availableParallelism())),
+    ensureRuntimeBundle().then((): SandboxReport => sandboxReport()),
+  ]);
+  const files = await Promise.all(prepared.map((submission, index) => {
+    const config: SubmissionConfig = {
+      index,
+      name: submission.name,
+      prepared: submission,
+      suites,
+      tiers: options.tiers,
+      servers: options.servers,
+      seed: options.seed,
+      runs: options.runs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      startTimeoutMs: options.startTimeoutMs,
+      submissionTimeoutMs: options.submissionTimeoutMs,
+      sandbox: options.sandbox,
+      processesPerServer: processesPerServer(options.jobs, prepared.length),
+    };
+    return writeEntry(runDir, config);
+  }));
+
+  const indexOf = new Map(files.map((file, index) => [file, index]));
+  const reports = new Map<number, ModuleReport>();
+  onProgress?.({ type: 'start', total: sources.length });
+  await session.run(files, (report) => {
+    const index = indexOf.get(report.file);
+    const source = index === undefined ? undefined : sources[index];
+    if (index === undefined || source === undefined) return;
+    reports.set(index, report);
+    if (onProgress !== undefined) {
+      const result = collectSubmission(source, report, { servers: options.servers, sandbox, catalog: buildCatalog([report]) });
+      onProgress({ type: 'submission', done: reports.size, total: sources.length, result });
+    }
+  });
+
+  const problem = suiteProblem(reports.values());
+  if (problem !== undefined) throw new UsageError(problem);
+  const catalog = buildCatalog(reports.values());
+  return sources.map((source, index) => collectSubmission(source, reports.get(index), { servers: options.servers, sandbox, catalog }));
+}

@@ -1,0 +1,52 @@
+/**
+ * Where a test passed on one server and failed on the other, the environ is
+ * the usual suspect: PEP 3333 lets servers differ (CONTENT_LENGTH "" or
+ * absent, HTTP_* for headers with "_", ...). Name the keys that differed for
+ * the test's requests.
+ */
+import type { Exchange, Portability, ServerName, TestResult } from '../results/types.ts';
+
+/** Keys that differ between any two servers (ports) or are not CGI-style. */
+function ignored(key: string): boolean {
+  return key === 'SERVER_PORT' || key === 'HTTP_HOST' || key === 'REMOTE_PORT' || key.includes('.');
+}
+
+export function environDiff(a: readonly Exchange[], b: readonly Exchange[], servers: readonly [ServerName, ServerName]): Portability['environDiff'] {
+  const [first, second] = servers;
+  const diff: Portability['environDiff'] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const left = a[i]?.environ;
+    const right = b[i]?.environ;
+    if (left === undefined || right === undefined) continue;
+    for (const key of [...new Set([...Object.keys(left), ...Object.keys(right)])].sort()) {
+      if (seen.has(key) || ignored(key) || left[key] === right[key]) continue;
+      seen.add(key);
+      diff.push({
+        key,
+        ...(left[key] === undefined ? {} : { [first]: left[key] }),
+        ...(right[key] === undefined ? {} : { [second]: right[key] }),
+      });
+    }
+  }
+  // A key present on one server only is the usual culprit: list those first.
+  const absentSomewhere = (entry: Portability['environDiff'][number]): number => (entry[first] === undefined || entry[second] === undefined ? 0 : 1);
+  return diff.sort((x, y) => absentSomewhere(x) - absentSomewhere(y));
+}
+
+export function portabilityOf(test: Pick<TestResult, 'outcomes'>, servers: readonly ServerName[]): Portability | undefined {
+  if (servers.length !== 2) return undefined;
+  const [first, second] = servers as [ServerName, ServerName];
+  const a = test.outcomes[first];
+  const b = test.outcomes[second];
+  if (a === undefined || b === undefined || (a.status === 'passed') === (b.status === 'passed')) return undefined;
+  if (a.status === 'skipped' || b.status === 'skipped') return undefined;
+  // A test that failed before sending anything (the app did not start) says nothing about the servers.
+  if (a.transcript.length === 0 || b.transcript.length === 0) return undefined;
+  const passed = a.status === 'passed' ? first : second;
+  return {
+    passedOn: passed,
+    failedOn: passed === first ? second : first,
+    environDiff: environDiff(a.transcript, b.transcript, [first, second]),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * What crosses process boundaries inside the engine, all plain JSON:
+ * - the grader writes a SubmissionConfig into each generated vitest entry file;
+ * - a vitest worker leaves a CaseMeta on each test and a ModuleMeta on the file
+ *   (vitest carries task.meta to the reporter);
+ * - the vitest runner process sends RunnerMessages to the grader.
+ */
+import type { CapturedOutput, PreparedSubmission } from '../sandbox/types.ts';
+import type { ServerName, ServerOutcome, Tier } from '../results/types.ts';
+
+export interface SuiteFile {
+  /** Absolute path of a *.suite.ts file. */
+  path: string;
+  visibility: 'visible' | 'hidden';
+}
+
+/** Everything a vitest worker needs to grade one submission. */
+export interface SubmissionConfig {
+  index: number;
+  name: string;
+  prepared: PreparedSubmission;
+  suites: SuiteFile[];
+  tiers: Tier[];
+  servers: ServerName[];
+  seed: number;
+  runs: number;
+  requestTimeoutMs: number;
+  startTimeoutMs: number;
+  submissionTimeoutMs: number;
+  /** Apply Node's permission model to app processes. */
+  sandbox: boolean;
+  /** App processes per server for this submission (tests share them; fresh() isolates). */
+  processesPerServer: number;
+}
+
+/** A test's spec as results need it. */
+export interface SpecInfo {
+  id: string;
+  title: string;
+  tier: Tier;
+  points: number;
+  visibility: 'visible' | 'hidden';
+  rule: string;
+  hint: string;
+  richardson?: 1 | 2 | 3;
+}
+
+/** One test on one server, as the worker observed it (scores are filled in later). */
+export interface CaseMeta {
+  spec: SpecInfo;
+  /** Set when the test drew from its seed (a property test). */
+  seed?: number;
+  outcome: Omit<ServerOutcome, 'score' | 'maxScore'>;
+}
+
+/** Why a submission's status is not "graded", as the worker saw it. */
+export interface SubmissionFlags {
+  loadError?: string;
+  timeout?: string;
+  crashed?: string;
+}
+
+/** Left on the test file (the submission) once all its tests ran. */
+export interface ModuleMeta {
+  flags: SubmissionFlags;
+  output: CapturedOutput;
+  durationMs: number;
+}
+
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    todoWsgiCase?: CaseMeta;
+    todoWsgiModule?: ModuleMeta;
+  }
+}
+
+/** One test as the runner process saw it. */
+export interface CaseReport {
+  /** vitest's name for it, "<id> [<server>]". */
+  name: string;
+  meta?: CaseMeta;
+  /** vitest's verdict, in case the worker never got to write meta (e.g. vitest's own timeout). */
+  state: 'passed' | 'failed' | 'skipped' | 'pending';
+  errors: string[];
+}
+
+/** One submission (one vitest test module) as the runner process saw it. */
+export interface ModuleReport {
+  file: string;
+  meta?: ModuleMeta;
+  cases: CaseReport[];
+  /** Errors outside tests: the file failed to load or a hook threw. */
+  errors: Array<{ name: string; message: string }>;
+}
+
+/** Runner process → grader. */
+export type RunnerMessage =
+  | { type: 'ready' }
+  | { type: 'module'; report: ModuleReport }
+  | { type: 'done'; errors: string[] }
+  | { type: 'fatal'; message: string };
+
+/** Grader → runner process. */
+export type RunnerCommand =
+  | { type: 'run'; files: string[] }
+  | { type: 'close' };
+
+/** vitest settings the grader chooses for the runner process. */
+export interface RunnerSettings {
+  root: string;
+  pool: 'threads' | 'forks';
+  maxWorkers: number;
+  maxConcurrency: number;
+  testTimeoutMs: number;
+}
+

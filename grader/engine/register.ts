@@ -1,0 +1,45 @@
+/**
+ * Runs inside a vitest worker: registers one submission's tests with vitest.
+ * Each generated entry file calls registerSubmission(config) once.
+ *
+ * Every group of every suite is registered once per server as a describe
+ * block — the tests are parameterised by server, never copied. Groups run
+ * concurrently; the tests of a group run one after the other. Each test
+ * borrows an app process of its server and starts on a fresh app instance.
+ */
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import type { SubmissionConfig } from './protocol.ts';
+import { runCase } from './worker/run-case.ts';
+import { SubmissionState } from './worker/submission.ts';
+import { collectGroups } from './worker/suites.ts';
+
+/** Thrown (after the result is stored in task.meta) so vitest's own verdict agrees with ours. */
+class CaseFailed extends Error {
+  override readonly name = 'CaseFailed';
+}
+
+export async function registerSubmission(config: SubmissionConfig): Promise<void> {
+  const groups = await collectGroups(config.suites, config.tiers);
+  const submission = new SubmissionState(config);
+
+  beforeAll(() => submission.begin());
+  // vitest 4 hands hooks a fixture context first (it must be destructured), the file second.
+  afterAll(async ({}, file) => {
+    file.meta.todoWsgiModule = await submission.end();
+  });
+
+  for (const group of groups) {
+    for (const server of config.servers) {
+      const pool = submission.pool(server);
+      describe(`${group.label} [${server}]`, { concurrent: true }, () => {
+        for (const collected of group.tests) {
+          test(`${collected.spec.id} [${server}]`, { concurrent: false }, async ({ task }) => {
+            const meta = await runCase(submission, pool, collected, server);
+            task.meta.todoWsgiCase = meta;
+            if (meta.outcome.failure !== undefined) throw new CaseFailed(meta.outcome.failure.message);
+          });
+        }
+      });
+    }
+  }
+}

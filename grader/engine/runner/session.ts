@@ -1,0 +1,104 @@
+/**
+ * The grader's side of the runner process: start it (early, so vitest loads
+ * while submissions are being prepared), hand it entry files, receive one
+ * ModuleReport per submission, close it.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { ModuleReport, RunnerCommand, RunnerMessage, RunnerSettings } from '../protocol.ts';
+import { runnerBundle } from './bundle.ts';
+
+/** Characters of the runner's stderr kept to explain a failure. */
+const STDERR_TAIL = 4000;
+
+interface ActiveRun {
+  onModule: (report: ModuleReport) => void;
+  resolve: (errors: string[]) => void;
+  reject: (error: Error) => void;
+}
+
+export class RunnerSession {
+  private child: ChildProcess | undefined;
+  private readonly ready: Promise<void>;
+  private active: ActiveRun | undefined;
+  private stderr = '';
+  private exited = false;
+
+  constructor(settings: RunnerSettings) {
+    this.ready = this.start(settings);
+    // Observed later by run(); never an unhandled rejection meanwhile.
+    this.ready.catch(() => undefined);
+  }
+
+  /** Run the entry files; resolves with vitest's unhandled errors once every module is reported. */
+  async run(files: string[], onModule: (report: ModuleReport) => void): Promise<string[]> {
+    await this.ready;
+    if (this.active !== undefined) throw new Error('the runner is already running');
+    const child = this.child;
+    if (child === undefined || this.exited) throw this.died();
+    return new Promise<string[]>((resolve, reject) => {
+      this.active = { onModule, resolve, reject };
+      child.send({ type: 'run', files } satisfies RunnerCommand);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    const child = this.child;
+    if (child === undefined || this.exited) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (child.connected) child.send({ type: 'close' } satisfies RunnerCommand);
+    else child.kill();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  private async start(settings: RunnerSettings): Promise<void> {
+    const bundle = await runnerBundle();
+    const child = fork(bundle, [JSON.stringify(settings)], {
+      cwd: settings.root,
+      // Not the grader's execArgv: that would load tsx's hooks into the runner again.
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.on('message', (message: RunnerMessage) => {
+        if (message.type === 'ready') resolve();
+        else this.onMessage(message, reject);
+      });
+      child.once('exit', () => {
+        this.exited = true;
+        const error = this.died();
+        reject(error);
+        this.active?.reject(error);
+        this.active = undefined;
+      });
+    });
+  }
+
+  private onMessage(message: RunnerMessage, rejectStart: (error: Error) => void): void {
+    const active = this.active;
+    if (message.type === 'fatal') {
+      const error = new Error(`the test runner failed: ${message.message}`);
+      rejectStart(error);
+      active?.reject(error);
+      this.active = undefined;
+    } else if (message.type === 'module') {
+      active?.onModule(message.report);
+    } else if (message.type === 'done') {
+      this.active = undefined;
+      active?.resolve(message.errors);
+    }
+  }
+
+  private died(): Error {
+    const tail = this.stderr.trim();
+    return new Error(`the test runner process ended unexpectedly${tail === '' ? '' : `:\n${tail}`}`);
+  }
+}

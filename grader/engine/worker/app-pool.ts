@@ -1,0 +1,143 @@
+/**
+ * The app processes of one (submission, server). A test borrows an idle
+ * process (or starts one, up to `size`), resets the app with fresh(), and
+ * gives it back; a hung or crashed process is thrown away instead, so the
+ * next test starts on a clean one.
+ *
+ * Processes are shared by the groups of a submission rather than started
+ * per group: fresh() already isolates tests, and a process start costs far
+ * more than a test (see the report on grading speed).
+ */
+import type { Client } from 'undici';
+import { startAppProcess } from '../../sandbox/app-process.ts';
+import type { AppHandle, AppStartFailure, CapturedOutput } from '../../sandbox/types.ts';
+import type { ServerName } from '../../wsgi/types.ts';
+import { createClient } from '../../suite/runtime/http.ts';
+import { Semaphore } from './semaphore.ts';
+
+export interface LiveApp {
+  handle: AppHandle;
+  client: Client;
+}
+
+export interface PoolSettings {
+  bundlePath: string;
+  sourceDir: string;
+  server: ServerName;
+  startTimeoutMs: number;
+  sandbox: boolean;
+  /** Most processes at once. */
+  size: number;
+}
+
+/** The grader's reading of a startAppProcess() rejection. */
+export class StartFailed extends Error {
+  override readonly name = 'StartFailed';
+  readonly failure: AppStartFailure;
+  constructor(failure: AppStartFailure) {
+    super(failure.message);
+    this.failure = failure;
+  }
+}
+
+const KINDS: ReadonlySet<string> = new Set(['load-error', 'start-timeout', 'exited']);
+
+function isStartFailure(value: unknown): value is AppStartFailure {
+  return typeof value === 'object' && value !== null
+    && KINDS.has(String((value as AppStartFailure).kind)) && typeof (value as AppStartFailure).message === 'string';
+}
+
+/** The sandbox rejects with an error carrying {kind, message}, on the error itself or under `failure`. */
+export function startFailureOf(error: unknown): AppStartFailure {
+  if (isStartFailure(error)) return { kind: error.kind, message: error.message };
+  const nested = typeof error === 'object' && error !== null ? (error as { failure?: unknown }).failure : undefined;
+  if (isStartFailure(nested)) return { kind: nested.kind, message: nested.message };
+  return { kind: 'exited', message: `the app process could not start: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+/**
+ * Process starts are CPU-heavy: a worker starts only this many at once, so a
+ * burst of starts cannot push each other past the start timeout.
+ */
+const starts = new Semaphore(2);
+
+export class AppPool {
+  private readonly idle: LiveApp[] = [];
+  private readonly all = new Set<LiveApp>();
+  private readonly slots: Semaphore;
+  private readonly outputs: CapturedOutput[] = [];
+  private readonly settings: PoolSettings;
+
+  constructor(settings: PoolSettings) {
+    this.settings = settings;
+    this.slots = new Semaphore(settings.size);
+  }
+
+  /** Borrow a running app, starting one if none is idle. Rejects with StartFailed. */
+  async acquire(): Promise<LiveApp> {
+    await this.slots.acquire();
+    try {
+      let live = this.idle.pop();
+      while (live !== undefined && !live.handle.alive) {
+        await this.discard(live);
+        live = this.idle.pop();
+      }
+      return live ?? (await this.start());
+    } catch (error) {
+      this.slots.release();
+      throw error;
+    }
+  }
+
+  /** Give a healthy app back. */
+  release(live: LiveApp): void {
+    this.idle.push(live);
+    this.slots.release();
+  }
+
+  /** Give back a hung or dead app: it is killed, never reused. */
+  async discard(live: LiveApp, borrowed = false): Promise<void> {
+    if (this.all.delete(live)) {
+      this.outputs.push(live.handle.output());
+      await Promise.allSettled([live.client.destroy(), live.handle.kill()]);
+    }
+    if (borrowed) this.slots.release();
+  }
+
+  /** Kill every process (the submission is done). */
+  async close(): Promise<void> {
+    this.idle.length = 0;
+    await Promise.allSettled([...this.all].map((live) => this.discard(live)));
+  }
+
+  /** What every process of this pool printed, in order of their end. */
+  output(): CapturedOutput[] {
+    return [...this.outputs, ...[...this.all].map((live) => live.handle.output())];
+  }
+
+  private async start(): Promise<LiveApp> {
+    let handle: AppHandle | undefined;
+    // A start can time out because the machine is busy rather than the app slow: try twice.
+    for (let attempt = 1; handle === undefined; attempt++) {
+      await starts.acquire();
+      try {
+        handle = await startAppProcess({
+          bundlePath: this.settings.bundlePath,
+          sourceDir: this.settings.sourceDir,
+          server: this.settings.server,
+          validate: true,
+          startTimeoutMs: this.settings.startTimeoutMs,
+          sandbox: this.settings.sandbox,
+        });
+      } catch (error) {
+        const failure = startFailureOf(error);
+        if (failure.kind !== 'start-timeout' || attempt >= 2) throw new StartFailed(failure);
+      } finally {
+        starts.release();
+      }
+    }
+    const live = { handle, client: createClient(handle.url) };
+    this.all.add(live);
+    return live;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * One test on one server: get the group's app process, reset the app, run
+ * the test body, then read the outcome — an assertion failure, a hang (the
+ * process is killed so the next test starts clean), a crash, or a contract
+ * violation the validator recorded.
+ */
+import type { Failure, ServerName } from '../../results/types.ts';
+import type { AppHandle, ExitInfo } from '../../sandbox/types.ts';
+import { GradingContext } from '../../suite/runtime/context.ts';
+import { isGradeFailure } from '../../suite/runtime/grade-failure.ts';
+import type { CaseMeta } from '../protocol.ts';
+import type { AppPool, LiveApp } from './app-pool.ts';
+import { explainWithAppErrors } from './app-errors.ts';
+import type { CollectedTest } from './suites.ts';
+import type { SubmissionState } from './submission.ts';
+
+/** How long a process that lost a connection gets to show it is exiting. */
+const EXIT_GRACE_MS = 1_000;
+
+/** A 32-bit seed per (run seed, test id): the same on both servers, independent of order. */
+export function testSeed(runSeed: number, id: string): number {
+  let hash = 0x811c9dc5 ^ (runSeed >>> 0);
+  for (const ch of `${runSeed}:${id}`) {
+    hash ^= ch.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function whenExited(handle: AppHandle, withinMs: number): Promise<ExitInfo | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, withinMs, undefined);
+  });
+  return Promise.race([handle.exited, late]).finally(() => clearTimeout(timer));
+}
+
+function crashFailure(exit: ExitInfo): Failure {
+  return {
+    message: `the app process stopped: ${exit.reason}`,
+    expected: 'the app to answer every request and keep running',
+    actual: exit.reason,
+    why: 'A WSGI application is called once per request by a long-running server; it must never end the process.',
+    hint: 'Catch errors instead of exiting, never call process.exit(), and keep memory use bounded.',
+  };
+}
+
+function unexpectedFailure(error: unknown): Failure {
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `the test could not finish: ${message}` };
+}
+
+export async function runCase(submission: SubmissionState, pool: AppPool | undefined, test: CollectedTest, server: ServerName): Promise<CaseMeta> {
+  const started = performance.now();
+  const seed = testSeed(submission.config.seed, test.spec.id);
+  const finish = (failure: Failure | undefined, context?: GradingContext): CaseMeta => ({
+    spec: test.info,
+    ...(context?.seedUsed ? { seed } : {}),
+    outcome: {
+      server,
+      status: failure === undefined ? 'passed' : 'failed',
+      ...(failure === undefined ? {} : { failure }),
+      transcript: context?.transcript.exchanges() ?? [],
+      curl: context?.transcript.curl() ?? [],
+      durationMs: Math.round(performance.now() - started),
+    },
+  });
+
+  const early = submission.precheck();
+  if (early !== undefined || pool === undefined) return finish(early ?? { message: 'the app could not be loaded' });
+
+  let live: LiveApp;
+  try {
+    live = await pool.acquire();
+  } catch (error) {
+    return finish(submission.startFailed(error));
+  }
+
+  const context = new GradingContext({
+    spec: test.spec,
+    server,
+    seed,
+    runs: submission.config.runs,
+    app: live.handle,
+    client: live.client,
+    requestTimeoutMs: submission.config.requestTimeoutMs,
+    checkDeadline: submission.checkDeadline,
+  });
+
+  let failure: Failure | undefined;
+  try {
+    await live.handle.fresh();
+    await test.body(context);
+  } catch (error) {
+    failure = isGradeFailure(error) ? error.failure : unexpectedFailure(error);
+  }
+
+  if (context.transportError?.kind === 'timeout') {
+    // The app is stuck in a loop: this process will never answer again.
+    await pool.discard(live, true);
+  } else if (!live.handle.alive || context.transportError !== undefined) {
+    const exit = await whenExited(live.handle, EXIT_GRACE_MS);
+    if (exit !== undefined) {
+      submission.crashed(exit.reason);
+      failure = crashFailure(exit);
+    }
+    // A process that dropped a connection is not trusted with the next test.
+    await pool.discard(live, true);
+  } else {
+    pool.release(live);
+  }
+
+  return finish(explainWithAppErrors(failure, context.appErrors), context);
+}

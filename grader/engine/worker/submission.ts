@@ -1,0 +1,132 @@
+/**
+ * One submission's grading state inside a vitest worker: its wall-clock
+ * budget, what made its status other than "graded", and its app processes.
+ * Failures that will repeat (the app cannot load, cannot start, time is up)
+ * are sticky: later tests fail at once with the same reason.
+ */
+import type { Failure } from '../../results/types.ts';
+import type { CapturedOutput } from '../../sandbox/types.ts';
+import { GradeFailure } from '../../suite/runtime/grade-failure.ts';
+import { formatDuration } from '../../suite/runtime/http.ts';
+import type { ServerName } from '../../wsgi/types.ts';
+import type { ModuleMeta, SubmissionConfig, SubmissionFlags } from '../protocol.ts';
+import { AppPool, startFailureOf } from './app-pool.ts';
+
+/** Bytes of stdout and of stderr kept per submission. */
+const OUTPUT_LIMIT = 64 * 1024;
+
+export class SubmissionState {
+  readonly config: SubmissionConfig;
+  readonly flags: SubmissionFlags = {};
+  private sticky: Failure | undefined;
+  private startedAt = 0;
+  private deadline = Number.POSITIVE_INFINITY;
+  private readonly pools = new Map<ServerName, AppPool>();
+
+  constructor(config: SubmissionConfig) {
+    this.config = config;
+    if (!config.prepared.ok) {
+      this.flags.loadError = config.prepared.loadError;
+      this.sticky = loadFailure(config.prepared.loadError);
+    }
+  }
+
+  begin(): void {
+    this.startedAt = performance.now();
+    this.deadline = this.startedAt + this.config.submissionTimeoutMs;
+  }
+
+  /** The app processes of one server; undefined when the app could not be prepared. */
+  pool(server: ServerName): AppPool | undefined {
+    const prepared = this.config.prepared;
+    if (!prepared.ok) return undefined;
+    let pool = this.pools.get(server);
+    if (pool === undefined) {
+      pool = new AppPool({
+        bundlePath: prepared.bundlePath,
+        sourceDir: prepared.sourceDir,
+        server,
+        startTimeoutMs: this.config.startTimeoutMs,
+        sandbox: this.config.sandbox,
+        size: this.config.processesPerServer,
+      });
+      this.pools.set(server, pool);
+    }
+    return pool;
+  }
+
+  /** The failure every remaining test gets at once, if any. */
+  precheck(): Failure | undefined {
+    if (this.sticky !== undefined) return this.sticky;
+    if (performance.now() >= this.deadline) return this.timeUp();
+    return undefined;
+  }
+
+  /** For the test context: stop sending requests once the time is up. */
+  readonly checkDeadline = (): void => {
+    if (performance.now() >= this.deadline) throw new GradeFailure(this.timeUp());
+  };
+
+  /** An app process could not start: the same will happen for every later test. */
+  startFailed(error: unknown): Failure {
+    const { kind, message } = startFailureOf(error);
+    if (kind === 'exited') this.flags.crashed ??= message;
+    else this.flags.loadError ??= message;
+    this.sticky = kind === 'load-error' ? loadFailure(message) : {
+      message,
+      expected: 'the app process to start and listen',
+      actual: kind === 'start-timeout' ? 'it did not start in time' : 'it exited while starting',
+      why: 'The app module is loaded once per process; loading must finish quickly and must not exit.',
+      hint: 'Move slow or blocking work out of the module top level, and never call process.exit().',
+    };
+    return this.sticky;
+  }
+
+  crashed(reason: string): void {
+    this.flags.crashed ??= reason;
+  }
+
+  async end(): Promise<ModuleMeta> {
+    const pools = [...this.pools.values()];
+    await Promise.allSettled(pools.map((pool) => pool.close()));
+    return {
+      flags: this.flags,
+      output: joinOutputs(pools.flatMap((pool) => pool.output())),
+      durationMs: Math.round(performance.now() - this.startedAt),
+    };
+  }
+
+  private timeUp(): Failure {
+    const limit = formatDuration(this.config.submissionTimeoutMs);
+    const message = `not run: grading this submission took longer than ${limit} (--timeout)`;
+    this.flags.timeout ??= `grading stopped after ${limit}; the tests not reached failed`;
+    return {
+      message,
+      why: `Each submission gets ${limit} for all its tests.`,
+      hint: 'Look for slow handlers: each request should be answered in milliseconds.',
+    };
+  }
+}
+
+function loadFailure(message: string): Failure {
+  return {
+    message,
+    expected: 'app.ts to load and export application(environ, startResponse)',
+    actual: 'the app could not be loaded',
+    why: 'A WSGI server imports the module and calls its `application` export for every request.',
+    hint: 'Run `npm run serve` to see the same error; fix it first, every test depends on it.',
+  };
+}
+
+function joinOutputs(outputs: CapturedOutput[]): CapturedOutput {
+  let stdout = '';
+  let stderr = '';
+  let truncated = false;
+  for (const output of outputs) {
+    stdout += output.stdout;
+    stderr += output.stderr;
+    truncated ||= output.truncated;
+  }
+  if (stdout.length > OUTPUT_LIMIT || stderr.length > OUTPUT_LIMIT) truncated = true;
+  return { stdout: stdout.slice(0, OUTPUT_LIMIT), stderr: stderr.slice(0, OUTPUT_LIMIT), truncated };
+}

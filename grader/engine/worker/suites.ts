@@ -1,0 +1,89 @@
+/**
+ * Suite files → the groups of tests a submission is graded on. build() is run
+ * with a collecting SuiteBuilder; the engine then registers each group once
+ * per server with vitest.
+ */
+import type { SuiteDefinition, TestBody, TestSpec } from '../../suite/define.ts';
+import type { SpecInfo, SuiteFile } from '../protocol.ts';
+import type { Tier } from '../../results/types.ts';
+
+/** A suite problem (instructor's side): grading cannot go on. */
+export class SuiteLoadError extends Error {
+  override readonly name = 'SuiteLoadError';
+}
+
+export interface CollectedTest {
+  spec: TestSpec;
+  info: SpecInfo;
+  body: TestBody;
+}
+
+export interface CollectedGroup {
+  /** "<suite> › <group>", unique within a submission. */
+  label: string;
+  tests: CollectedTest[];
+}
+
+function isSuiteDefinition(value: unknown): value is SuiteDefinition {
+  return typeof value === 'object' && value !== null && typeof (value as SuiteDefinition).build === 'function';
+}
+
+async function importSuite(file: SuiteFile): Promise<SuiteDefinition> {
+  let module: { default?: unknown };
+  try {
+    module = (await import(/* @vite-ignore */ file.path)) as { default?: unknown };
+  } catch (error) {
+    throw new SuiteLoadError(`cannot load the suite ${file.path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isSuiteDefinition(module.default)) {
+    throw new SuiteLoadError(`${file.path} must default-export defineSuite(name, build)`);
+  }
+  return module.default;
+}
+
+function checkSpec(spec: TestSpec, where: string): void {
+  const problems: string[] = [];
+  if (typeof spec.id !== 'string' || spec.id === '') problems.push('an id');
+  if (typeof spec.title !== 'string') problems.push('a title');
+  if (!['core', '2', '3'].includes(spec.tier)) problems.push('a tier ("core", "2" or "3")');
+  if (typeof spec.points !== 'number' || !(spec.points >= 0)) problems.push('points ≥ 0');
+  if (problems.length > 0) throw new SuiteLoadError(`a test in ${where} needs ${problems.join(', ')}`);
+}
+
+/** Load every suite file and collect the tests of the selected tiers, in declaration order. */
+export async function collectGroups(files: SuiteFile[], tiers: readonly Tier[]): Promise<CollectedGroup[]> {
+  const suites = await Promise.all(files.map(async (file) => ({ file, suite: await importSuite(file) })));
+  const groups: CollectedGroup[] = [];
+  const seen = new Map<string, string>();
+
+  for (const { file, suite } of suites) {
+    let current: CollectedGroup | undefined;
+    const loose: CollectedGroup = { label: suite.name, tests: [] };
+    suite.build({
+      group(name, body) {
+        if (current !== undefined) throw new SuiteLoadError(`${file.path}: group "${name}" is inside group "${current.label}"; groups do not nest`);
+        current = { label: `${suite.name} › ${name}`, tests: [] };
+        try {
+          body();
+          groups.push(current);
+        } finally {
+          current = undefined;
+        }
+      },
+      test(spec, body) {
+        checkSpec(spec, file.path);
+        const other = seen.get(spec.id);
+        if (other !== undefined) throw new SuiteLoadError(`duplicate test id "${spec.id}" in ${other} and ${file.path}`);
+        seen.set(spec.id, file.path);
+        if (!tiers.includes(spec.tier)) return;
+        const info: SpecInfo = {
+          id: spec.id, title: spec.title, tier: spec.tier, points: spec.points, visibility: file.visibility,
+          rule: spec.rule, hint: spec.hint, ...(spec.richardson === undefined ? {} : { richardson: spec.richardson }),
+        };
+        (current ?? loose).tests.push({ spec, info, body });
+      },
+    });
+    if (loose.tests.length > 0) groups.push(loose);
+  }
+  return groups.filter((group) => group.tests.length > 0);
+}

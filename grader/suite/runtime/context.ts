@@ -1,0 +1,184 @@
+/**
+ * The TestContext a suite's test receives: it sends requests to one app
+ * process, records every exchange (with the environ the app saw and the curl
+ * line to replay it) and turns failed expectations into GradeFailures that
+ * carry the test's rule and hint.
+ */
+import type { Client } from 'undici';
+import type { Exchange, Failure } from '../../results/types.ts';
+import type { AppErrorRecord, RequestRecord } from '../../sandbox/types.ts';
+import type { ServerName } from '../../wsgi/types.ts';
+import type { Detail, Reply, RequestOptions, TestContext, TestSpec } from '../define.ts';
+import * as assert from './assertions.ts';
+import { curlCommand } from './curl.ts';
+import { GradeFailure } from './grade-failure.ts';
+import { prepareRequest, send, transcriptHeaders } from './http.ts';
+import type { TransportError } from './http.ts';
+import { excerpt, Transcript } from './transcript.ts';
+
+/** What the context needs of the app process it talks to. */
+export interface AppLink {
+  /** The app's records since the last call (the environ of each request, app errors). */
+  drainRecords(): Promise<RequestRecord[]>;
+  /** A fresh app instance in the same process. */
+  fresh(): Promise<void>;
+}
+
+export interface ContextOptions {
+  spec: TestSpec;
+  server: ServerName;
+  seed: number;
+  runs: number;
+  app: AppLink;
+  client: Client;
+  requestTimeoutMs: number;
+  /** Throws a GradeFailure once the submission's time is up. */
+  checkDeadline(): void;
+}
+
+/** An app error, tied to the exchange during which it was recorded. */
+export interface ObservedError {
+  error: AppErrorRecord;
+  /** Index into the full (uncapped) request sequence of the test. */
+  requestIndex: number;
+  status?: number;
+}
+
+/** How long to wait for the child's records before giving up on them. */
+const DRAIN_TIMEOUT_MS = 1_000;
+
+export class GradingContext implements TestContext {
+  readonly server: ServerName;
+  readonly runs: number;
+  readonly transcript = new Transcript();
+  /** App errors and contract violations seen while the test ran. */
+  readonly appErrors: ObservedError[] = [];
+  /** Set when a request got no answer: the engine must not reuse this process. */
+  transportError: TransportError | undefined;
+  /** True once the test read `seed`: it is a property test and its seed is reported. */
+  seedUsed = false;
+
+  private readonly options: ContextOptions;
+  private readonly seedValue: number;
+  private requestCount = 0;
+
+  constructor(options: ContextOptions) {
+    this.options = options;
+    this.server = options.server;
+    this.runs = options.runs;
+    this.seedValue = options.seed;
+  }
+
+  get seed(): number {
+    this.seedUsed = true;
+    return this.seedValue;
+  }
+
+  async request(method: string, target: string, options?: RequestOptions): Promise<Reply> {
+    this.options.checkDeadline();
+    const prepared = prepareRequest(method, target, options);
+    const started = performance.now();
+    const result = await send(this.options.client, prepared, this.options.requestTimeoutMs);
+    const durationMs = Math.round(performance.now() - started);
+    const requestIndex = this.requestCount++;
+
+    // A hung app blocks its process: asking it for records would hang too.
+    const records = result.ok || result.error.kind !== 'timeout' ? await this.drain() : [];
+    const status = result.ok ? result.reply.status : undefined;
+    for (const record of records) {
+      for (const error of record.errors) this.appErrors.push({ error, requestIndex, ...(status === undefined ? {} : { status }) });
+    }
+
+    const exchange: Exchange = {
+      request: {
+        method: prepared.method,
+        target: prepared.target,
+        headers: transcriptHeaders(prepared),
+        ...(prepared.body === undefined ? {} : { body: excerpt(prepared.body).text }),
+      },
+      durationMs,
+      ...(records[0] === undefined ? {} : { environ: records[0].environ }),
+    };
+    if (result.ok) {
+      const body = excerpt(result.reply.bytes);
+      exchange.response = {
+        status: result.reply.status,
+        ...(result.reply.reason === undefined ? {} : { reason: result.reply.reason }),
+        headers: result.reply.rawHeaders,
+        body: body.text,
+        ...(body.truncated ? { bodyTruncated: true } : {}),
+      };
+    } else {
+      exchange.error = result.error.message;
+    }
+    this.transcript.record(exchange, curlCommand({ ...prepared, headers: transcriptHeaders(prepared) }));
+
+    if (!result.ok) {
+      this.transportError = result.error;
+      throw new GradeFailure(this.withDefaults({
+        message: result.error.message,
+        expected: `a response to ${prepared.method} ${prepared.target}`,
+        actual: result.error.kind === 'timeout' ? 'no response' : result.error.message,
+        ...(result.error.kind === 'timeout'
+          ? { hint: 'Look for a loop that never ends, or a read of wsgi.input past CONTENT_LENGTH (it waits for bytes that never come).' }
+          : {}),
+      }));
+    }
+    return result.reply;
+  }
+
+  async freshApp(): Promise<void> {
+    await this.options.app.fresh();
+  }
+
+  clearTranscript(): void {
+    this.transcript.clear();
+  }
+
+  fail(failure: Failure): never {
+    throw new GradeFailure(this.withDefaults(failure));
+  }
+
+  expectStatus(reply: Reply, expected: number | readonly number[], detail?: Detail): void {
+    assert.expectStatus(this.failFn, reply, expected, detail);
+  }
+
+  expectHeader(reply: Reply, name: string, expected?: assert.HeaderExpectation, detail?: Detail): string {
+    return assert.expectHeader(this.failFn, reply, name, expected, detail);
+  }
+
+  expectNoHeader(reply: Reply, name: string, detail?: Detail): void {
+    assert.expectNoHeader(this.failFn, reply, name, detail);
+  }
+
+  expectJson(reply: Reply, detail?: Detail): unknown {
+    return assert.expectJson(this.failFn, reply, detail);
+  }
+
+  expectEqual(actual: unknown, expected: unknown, message: string, detail?: Detail): void {
+    assert.expectEqual(this.failFn, actual, expected, message, detail);
+  }
+
+  expectTrue(condition: boolean, failure: Omit<Failure, 'why' | 'hint'> & Detail): asserts condition {
+    if (!condition) this.fail(failure);
+  }
+
+  private readonly failFn: assert.Fail = (failure) => this.fail(failure);
+
+  /** The spec's rule and hint stand in for whatever the assertion left out. */
+  private withDefaults(failure: Failure): Failure {
+    return { ...failure, why: failure.why ?? this.options.spec.rule, hint: failure.hint ?? this.options.spec.hint };
+  }
+
+  private async drain(): Promise<RequestRecord[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<RequestRecord[]>((resolve) => {
+      timer = setTimeout(() => resolve([]), DRAIN_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.options.app.drainRecords().catch(() => []), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * curl commands that replay a test's requests against `npm run serve`, so a
+ * student can reproduce a failure by copy-pasting one line into a shell.
+ */
+
+/** Where `npm run serve` listens by default. */
+export const SERVE_URL = 'http://localhost:8000';
+
+/** Bodies longer than this are not spelled out in the command. */
+const MAX_INLINE_BODY = 4096;
+
+const SAFE = /^[A-Za-z0-9_/.:=@%+,-]+$/;
+// Printable text (any script) without control characters: fine inside '...'.
+const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/u;
+
+/** Quote one word for a POSIX shell (bash's $'...' only for control characters). */
+export function shellQuote(word: string): string {
+  if (word !== '' && SAFE.test(word)) return word;
+  if (PRINTABLE.test(word)) return `'${word.replaceAll("'", `'\\''`)}'`;
+  let out = "$'";
+  for (const ch of word) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '\\' || ch === "'") out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${out}'`;
+}
+
+export interface CurlRequest {
+  method: string;
+  target: string;
+  /** Headers as sent; Host and Content-Length are left to curl. */
+  headers: ReadonlyArray<readonly [string, string]>;
+  body?: Uint8Array;
+}
+
+/** One shell line replaying `request` against `baseUrl` (default: the `npm run serve` URL). */
+export function curlCommand(request: CurlRequest, baseUrl: string = SERVE_URL): string {
+  const words: string[] = ['curl', '-i'];
+  const method = request.method.toUpperCase();
+  const hasBody = request.body !== undefined && (request.body.length > 0 || method !== 'GET');
+  if (method === 'HEAD') words.push('-I');
+  else if (method !== 'GET' || hasBody) words.push('-X', shellQuote(request.method));
+  // curl treats [] and {} in URLs as globs.
+  if (/[[\]{}]/.test(request.target)) words.push('-g');
+  words.push(shellQuote(baseUrl + request.target));
+  for (const [name, value] of request.headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'host' || lower === 'content-length') continue;
+    words.push('-H', shellQuote(`${name}: ${value}`));
+  }
+  if (!hasBody || request.body === undefined) return words.join(' ');
+  return withBody(words, request.body);
+}
+
+function withBody(words: string[], body: Uint8Array): string {
+  if (body.length <= MAX_INLINE_BODY) {
+    const text = decodeStrict(body);
+    if (text !== undefined) return [...words, '--data-binary', shellQuote(text)].join(' ');
+    return [...words, '--data-binary', binaryWord(body)].join(' ');
+  }
+  // A long body made of one repeated byte (the size-limit tests): generate it.
+  const first = body[0] ?? 0;
+  if (first >= 0x21 && first < 0x7f && body.every((b) => b === first)) {
+    const ch = shellQuote(String.fromCharCode(first));
+    return `head -c ${body.length} /dev/zero | tr '\\0' ${ch} | ${[...words, '--data-binary', '@-'].join(' ')}`;
+  }
+  return `${[...words, '--data-binary', '@body.bin'].join(' ')}  # body.bin: the ${body.length}-byte body of this request`;
+}
+
+function binaryWord(body: Uint8Array): string {
+  let out = "$'";
+  for (const byte of body) {
+    if (byte >= 0x20 && byte < 0x7f && byte !== 0x27 && byte !== 0x5c) out += String.fromCharCode(byte);
+    else out += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `${out}'`;
+}
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function decodeStrict(bytes: Uint8Array): string | undefined {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The requests a test sent and what came back, capped so a report stays
+ * readable: bodies are cut to an excerpt and a long transcript keeps its
+ * first and last exchanges (a failure is usually at the end).
+ */
+import type { Exchange } from '../../results/types.ts';
+
+/** Bytes of a request or response body kept in the transcript. */
+export const BODY_EXCERPT_BYTES = 4096;
+/** Exchanges kept per test: the first half and the last half of this many. */
+export const TRANSCRIPT_LIMIT = 40;
+
+const decoder = new TextDecoder('utf-8');
+
+export function excerpt(bytes: Uint8Array): { text: string; truncated: boolean } {
+  if (bytes.length <= BODY_EXCERPT_BYTES) return { text: decoder.decode(bytes), truncated: false };
+  return { text: decoder.decode(bytes.subarray(0, BODY_EXCERPT_BYTES)), truncated: true };
+}
+
+interface Entry {
+  exchange: Exchange;
+  curl: string;
+}
+
+export class Transcript {
+  private head: Entry[] = [];
+  private tail: Entry[] = [];
+  private omitted = 0;
+
+  /** Record one exchange; returns it so its environ can be filled in later. */
+  record(exchange: Exchange, curl: string): Exchange {
+    const entry = { exchange, curl };
+    const half = TRANSCRIPT_LIMIT / 2;
+    if (this.head.length < half) this.head.push(entry);
+    else {
+      this.tail.push(entry);
+      if (this.tail.length > half) {
+        this.tail.shift();
+        this.omitted += 1;
+      }
+    }
+    return exchange;
+  }
+
+  clear(): void {
+    this.head = [];
+    this.tail = [];
+    this.omitted = 0;
+  }
+
+  /** Exchanges left out in the middle of a long transcript. */
+  get omittedCount(): number {
+    return this.omitted;
+  }
+
+  exchanges(): Exchange[] {
+    return [...this.head, ...this.tail].map((e) => e.exchange);
+  }
+
+  /** curl lines, index for index with exchanges(). */
+  curl(): string[] {
+    return [...this.head, ...this.tail].map((e) => e.curl);
+  }
+
+  last(): Exchange | undefined {
+    return (this.tail.at(-1) ?? this.head.at(-1))?.exchange;
+  }
+}
