@@ -14,7 +14,7 @@ import type { LogSink } from '../types.ts';
 import { LINGER_MS, type SocketLimits } from './limits.ts';
 import { HeadParser, type ParsedRequest, type RequestLine } from './parser.ts';
 import { createReceiver, type BodyReceiver } from './receiver.ts';
-import { requestTimeout, writeErrorResponse, type HttpError, type ServerHeaders } from './errors.ts';
+import { internalServerError, requestTimeout, writeErrorResponse, type HttpError, type ServerHeaders } from './errors.ts';
 
 /** What the task writes a response through. */
 export interface Channel {
@@ -182,7 +182,7 @@ export class Connection implements Channel {
     } catch (error) {
       // No input may take the server down: a bug here costs one connection.
       this.ctx.log(`socket server: internal error on a connection: ${error instanceof Error ? error.stack : String(error)}`);
-      this.refuse({ status: 500, message: 'internal server error' });
+      this.refuse(internalServerError('internal server error'));
     }
   }
 
@@ -248,7 +248,7 @@ export class Connection implements Channel {
       (error: unknown) => {
         this.ctx.log(`socket server: internal error serving a request: ${error instanceof Error ? error.stack : String(error)}`);
         if (this.state !== 'serving') return;
-        this.refuse({ status: 500, message: 'internal server error' });
+        this.refuse(internalServerError('internal server error'));
       },
     );
   }

@@ -4,28 +4,13 @@
  * framing error nothing that follows on the connection can be trusted
  * (RFC 9112 §9.6, §6.3).
  */
+import { statusText } from '../common/status.ts';
 
 /** A request the server refuses, with the status it answers (RFC 9110 §15). */
 export interface HttpError {
   readonly status: number;
   /** Why, for the response body and the log. Plain ASCII, one line. */
   readonly message: string;
-}
-
-const REASONS: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  417: 'Expectation Failed',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  505: 'HTTP Version Not Supported',
-};
-
-export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? 'Error';
 }
 
 // Named constructors, one per answer the server gives by itself.
@@ -54,9 +39,10 @@ export interface ServerHeaders {
 
 /** The full bytes of an error response for `error`: status line, headers, body. */
 export function errorResponseBytes(error: HttpError, headers: ServerHeaders): Buffer {
-  const body = Buffer.from(`${error.status} ${reasonPhrase(error.status)}\n\n${sanitize(error.message)}\n`, 'latin1');
+  const status = statusText(error.status);
+  const body = Buffer.from(`${status}\n\n${sanitize(error.message)}\n`, 'latin1');
   const head =
-    `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\n` +
+    `HTTP/1.1 ${status}\r\n` +
     `Date: ${headers.date}\r\n` +
     `Server: ${headers.server}\r\n` +
     'Content-Type: text/plain; charset=utf-8\r\n' +

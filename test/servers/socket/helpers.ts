@@ -31,9 +31,10 @@ export interface RawResponse {
 
 export class RawClient {
   readonly socket: Socket;
-  /** Unread bytes, kept as a list and joined on demand (joining per packet would be quadratic). */
-  private pending: Buffer[] = [];
-  private pendingSize = 0;
+  /** Unread bytes are store[start, end): appending grows it by doubling, reading moves start (no quadratic copying). */
+  private store = Buffer.alloc(64 * 1024);
+  private start = 0;
+  private end = 0;
   private all: Buffer[] = [];
   private waiters: Array<() => void> = [];
   closed = false;
@@ -41,8 +42,7 @@ export class RawClient {
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      this.pending.push(chunk);
-      this.pendingSize += chunk.length;
+      this.append(chunk);
       this.all.push(chunk);
       this.wake();
     });
@@ -58,14 +58,26 @@ export class RawClient {
     });
   }
 
-  private get buffer(): Buffer {
-    if (this.pending.length !== 1) this.pending = [Buffer.concat(this.pending, this.pendingSize)];
-    return this.pending[0]!;
+  private append(chunk: Buffer): void {
+    const live = this.end - this.start;
+    if (this.end + chunk.length > this.store.length) {
+      const next = Buffer.alloc(Math.max(this.store.length * 2, live + chunk.length));
+      this.store.copy(next, 0, this.start, this.end);
+      this.store = next;
+      this.start = 0;
+      this.end = live;
+    }
+    chunk.copy(this.store, this.end);
+    this.end += chunk.length;
   }
 
-  private set buffer(value: Buffer) {
-    this.pending = [value];
-    this.pendingSize = value.length;
+  /** The unread bytes (a view). */
+  private get buffer(): Buffer {
+    return this.store.subarray(this.start, this.end);
+  }
+
+  private consume(count: number): void {
+    this.start += count;
   }
 
   /** Everything received, for assertions on exact bytes. */
@@ -122,21 +134,21 @@ export class RawClient {
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     }
     const status = Number(statusLine.split(' ')[1]);
-    this.buffer = this.buffer.subarray(end + 4);
-    let body = Buffer.alloc(0);
+    this.consume(end + 4);
+    let body: Buffer = Buffer.alloc(0);
     if (options.head || status < 200 || status === 204 || status === 304) {
       // no content
     } else if (headers['transfer-encoding'] === 'chunked') {
       body = await this.chunked();
     } else if (headers['content-length'] !== undefined) {
       const length = Number(headers['content-length']);
-      await this.until(() => this.pendingSize >= length, `${length} body bytes`);
-      body = this.buffer.subarray(0, length);
-      this.buffer = this.buffer.subarray(length);
+      await this.until(() => this.end - this.start >= length, `${length} body bytes`);
+      body = Buffer.from(this.buffer.subarray(0, length));
+      this.consume(length);
     } else {
       await this.untilClosed();
-      body = this.buffer;
-      this.buffer = Buffer.alloc(0);
+      body = Buffer.from(this.buffer);
+      this.consume(body.length);
     }
     return { status, statusLine, headers, rawHead, body: Buffer.from(body) };
   }
@@ -147,9 +159,9 @@ export class RawClient {
       await this.until(() => this.buffer.indexOf('\r\n') >= 0, 'a chunk size');
       const lineEnd = this.buffer.indexOf('\r\n');
       const size = parseInt(this.buffer.subarray(0, lineEnd).toString('latin1'), 16);
-      await this.until(() => this.buffer.length >= lineEnd + 2 + size + 2, 'chunk data');
+      await this.until(() => this.end - this.start >= lineEnd + 2 + size + 2, 'chunk data');
       parts.push(Buffer.from(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size)));
-      this.buffer = this.buffer.subarray(lineEnd + 2 + size + 2);
+      this.consume(lineEnd + 2 + size + 2);
       if (size === 0) return Buffer.concat(parts);
     }
   }
