@@ -5,8 +5,8 @@
  * gives partial credit; `max_score` is the submission's maximum.
  */
 import type { GradeRun, ServerOutcome, SubmissionResult, TestResult } from '../results/types.ts';
-import { excerpt } from './cap.ts';
-import { failurePlainText } from './explain.ts';
+import { byteLength, excerpt } from './cap.ts';
+import { failureMessage, failurePlainText } from './explain.ts';
 import { caseName, noAnswer, outcomesOf, portabilityLines, round2, sourceLocation, statusLine, uniqueNamer } from './shared.ts';
 
 export type ClassroomStatus = 'pass' | 'fail' | 'error';
@@ -33,17 +33,27 @@ export interface ClassroomResult {
 
 /** The reporter prints messages in the Actions log; keep each readable. */
 const MESSAGE_BYTES = 4 * 1024;
+const TEST_CODE_BYTES = 1024;
+/**
+ * The whole result travels base64-encoded through one environment variable
+ * of the reporter step, and Linux caps a single variable at 128 KiB
+ * (MAX_ARG_STRLEN): 64 KiB of JSON leaves room for base64's third.
+ */
+export const CLASSROOM_MAX_BYTES = 64 * 1024;
+/** Below this a message is cut to its first line. */
+const MIN_MESSAGE_BYTES = 200;
 
 function outcomeStatus(outcome: ServerOutcome): ClassroomStatus {
   if (outcome.status === 'passed') return 'pass';
   return noAnswer(outcome) ? 'error' : 'fail';
 }
 
-function outcomeMessage(test: TestResult, outcome: ServerOutcome): string {
+function outcomeMessage(test: TestResult, outcome: ServerOutcome, maxBytes: number): string {
   if (outcome.status === 'passed') return `Passed on ${outcome.server}.`;
   if (outcome.status === 'skipped') return `Skipped on ${outcome.server}.`;
+  if (maxBytes < MIN_MESSAGE_BYTES) return excerpt(failureMessage(outcome), MIN_MESSAGE_BYTES);
   const portability = test.portability ? `\n\n${portabilityLines(test.portability).join('\n')}` : '';
-  return excerpt(failurePlainText(test, outcome) + portability, MESSAGE_BYTES);
+  return excerpt(failurePlainText(test, outcome) + portability, maxBytes);
 }
 
 function loadErrorResult(sub: SubmissionResult): ClassroomResult {
@@ -60,17 +70,29 @@ function loadErrorResult(sub: SubmissionResult): ClassroomResult {
   };
 }
 
-export function renderClassroom(sub: SubmissionResult, _run: GradeRun): ClassroomResult {
-  if (sub.status === 'load-error' && sub.tests.length === 0) return loadErrorResult(sub);
+function buildTests(sub: SubmissionResult, messageBytes: number): ClassroomTest[] {
   const uniqueName = uniqueNamer();
-  const tests = sub.tests.flatMap((test) => outcomesOf(test).map((o): ClassroomTest => ({
+  const codeBytes = Math.min(TEST_CODE_BYTES, messageBytes);
+  return sub.tests.flatMap((test) => outcomesOf(test).map((o): ClassroomTest => ({
     name: uniqueName(caseName(test.title, o.server), test.id),
     status: outcomeStatus(o),
     score: round2(o.score),
-    message: outcomeMessage(test, o),
-    ...(o.curl.length > 0 ? { test_code: o.curl.join('\n') } : {}),
+    message: outcomeMessage(test, o, messageBytes),
+    ...(o.curl.length > 0 ? { test_code: excerpt(o.curl.join('\n'), codeBytes) } : {}),
     duration: Math.round(o.durationMs),
   })));
+}
+
+export function renderClassroom(sub: SubmissionResult, _run: GradeRun): ClassroomResult {
+  if (sub.status === 'load-error' && sub.tests.length === 0) return loadErrorResult(sub);
+  // Share the size budget between the failing tests, halving until it fits.
+  const failing = Math.max(1, sub.tests.reduce((n, t) => n + outcomesOf(t).filter((o) => o.status !== 'passed').length, 0));
+  let messageBytes = Math.min(MESSAGE_BYTES, Math.floor((CLASSROOM_MAX_BYTES * 0.6) / failing));
+  let tests = buildTests(sub, messageBytes);
+  while (byteLength(JSON.stringify(tests)) > CLASSROOM_MAX_BYTES && messageBytes >= MIN_MESSAGE_BYTES) {
+    messageBytes = Math.floor(messageBytes / 2);
+    tests = buildTests(sub, messageBytes);
+  }
   const status: ClassroomStatus = sub.status === 'load-error'
     ? 'error'
     : tests.length > 0 && tests.every((t) => t.status === 'pass') ? 'pass' : 'fail';

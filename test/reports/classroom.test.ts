@@ -84,3 +84,17 @@ describe('renderClassroom', () => {
     expect(r.tests[0]?.message.length).toBeLessThan(6000);
   });
 });
+
+describe('renderClassroom size', () => {
+  it('stays small enough to pass through one environment variable, base64-encoded', () => {
+    // A big class of tests, every one failing with a long body.
+    const sub = crashed();
+    const template = sub.tests[0];
+    if (!template) throw new Error('sample has no tests');
+    sub.tests = Array.from({ length: 120 }, (_, i) => ({ ...template, id: `t${i}`, title: `Test number ${i}` }));
+    const r = renderClassroom(sub, sampleRun([sub]));
+    expect(r.tests).toHaveLength(240);
+    expect(Buffer.from(JSON.stringify(r)).toString('base64').length).toBeLessThan(128 * 1024);
+    for (const t of r.tests) expect(t.message.length).toBeGreaterThan(0);
+  });
+});
