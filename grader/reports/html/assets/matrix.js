@@ -249,7 +249,7 @@ function applyFilter() {
   // Columns hide through one CSS rule rather than touching every cell.
   while (colSheet.cssRules.length > 0) colSheet.deleteRule(0);
   if (hiddenCols.length > 0) {
-    colSheet.insertRule(hiddenCols.map(function (j) { return '.t' + j; }).join(',') + '{display:none}', 0);
+    colSheet.insertRule(hiddenCols.map(function (j) { return '.t' + j; }).join(',') + '{display:none !important}', 0);
   }
   tierHeaders.forEach(function (h) {
     var n = 0;
