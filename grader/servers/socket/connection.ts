@@ -35,6 +35,8 @@ export interface Channel {
 /** A complete request, body read. */
 export interface Exchange {
   readonly request: ParsedRequest;
+  /** When its head was complete (the access log's time). */
+  readonly arrived: Date;
   readonly body: Buffer;
   readonly channel: Channel;
 }
@@ -65,6 +67,7 @@ export class Connection implements Channel {
   private readonly queued: Buffer[] = [];
   private parser: HeadParser;
   private request: ParsedRequest | undefined;
+  private arrived = new Date(0);
   private receiver: BodyReceiver | undefined;
   private continueSent = false;
   private inputDone = false;
@@ -195,6 +198,7 @@ export class Connection implements Channel {
     }
     if (result.kind === 'error') return this.refuse(result.error);
     this.request = result.request;
+    this.arrived = new Date();
     this.receiver = createReceiver(result.request.framing, this.ctx.limits);
     this.continueSent = false;
     this.state = 'body';
@@ -239,7 +243,7 @@ export class Connection implements Channel {
     this.receiver = undefined;
     let serving: Promise<boolean>;
     try {
-      serving = this.ctx.serve({ request, body, channel: this });
+      serving = this.ctx.serve({ request, body, arrived: this.arrived, channel: this });
     } catch (error) {
       serving = Promise.reject(error);
     }
@@ -285,17 +289,23 @@ export class Connection implements Channel {
   /**
    * Close without losing the last response: end our side (FIN after the
    * queued bytes), keep reading and dropping what the peer still sends, and
-   * destroy after a short linger. Closing with unread input would make the
-   * kernel send a reset that can discard the response at the client.
+   * destroy after a short linger once our bytes are out. Closing with unread
+   * input would make the kernel send a reset that can discard the response
+   * at the client. When the peer has ended too, the socket closes by itself.
    */
   private closeGracefully(): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     this.state = 'closing';
+    this.clearTimer();
     this.queued.length = 0;
     this.socket.end();
     this.socket.resume();
-    if (this.inputDone) this.socket.once('finish', () => this.socket.destroy());
-    this.arm('linger', LINGER_MS);
+    // The linger starts when the last byte left: a slow reader still gets all of a close-delimited body.
+    const linger = (): void => {
+      if (this.state === 'closing') this.arm('linger', LINGER_MS);
+    };
+    if (this.socket.writableFinished) linger();
+    else this.socket.once('finish', linger);
   }
 
   private arm(kind: TimerKind, ms: number): void {

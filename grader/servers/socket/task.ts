@@ -42,8 +42,11 @@ export interface TaskContext {
 
 /** Serve one request; resolves with whether the connection may be reused. */
 export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promise<boolean> {
-  const { request, body, channel } = exchange;
-  const time = new Date();
+  const { request, body, channel, arrived } = exchange;
+  // Waited in the queue and the client left meanwhile: nobody to answer (as waitress's channel.service()).
+  if (channel.clientGone) return false;
+  // Read now: a closed socket forgets its peer's address.
+  const remoteAddress = channel.remoteAddress;
   const head: RequestHead = {
     method: request.method,
     target: request.target,
@@ -52,7 +55,7 @@ export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promis
     serverPort: ctx.serverPort,
     chunked: request.framing.kind === 'chunked',
   };
-  if (channel.remoteAddress !== undefined) head.remoteAddress = channel.remoteAddress;
+  if (remoteAddress !== undefined) head.remoteAddress = remoteAddress;
   const policy: EnvironPolicy = {
     ...SOCKET_POLICY,
     // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
@@ -71,8 +74,8 @@ export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promis
   const result = await runApplication(ctx.app, environ, writer, ctx.hooks);
   ctx.log(
     formatAccessLine({
-      ...(channel.remoteAddress !== undefined ? { remoteAddress: channel.remoteAddress } : {}),
-      time,
+      ...(remoteAddress !== undefined ? { remoteAddress } : {}),
+      time: arrived,
       method: request.method,
       target: request.target,
       version: request.version,
