@@ -182,8 +182,8 @@ export class HeadParser {
     const method = methodBytes.toString('latin1');
     const target = line.subarray(sp1 + 1, sp2).toString('latin1');
     const versionText = line.subarray(sp2 + 1).toString('latin1');
-    const version = /^HTTP\/([0-9])\.([0-9])$/.exec(versionText);
-    if (version === null) return badRequest('malformed HTTP version');
+    // RFC 9112 §2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive.
+    if (!/^HTTP\/[0-9]\.[0-9]$/.test(versionText)) return badRequest('malformed HTTP version');
     if (versionText !== 'HTTP/1.0' && versionText !== 'HTTP/1.1') {
       // A well-formed version we don't speak (HTTP/2.0 preface, 0.9, 1.2...): RFC 9110 §15.6.6.
       return versionNotSupported(`${versionText} is not supported; use HTTP/1.1 or HTTP/1.0`);
@@ -324,7 +324,8 @@ export function checkTarget(method: string, target: string): string | undefined 
   if (!target.startsWith('/')) {
     const absolute = /^https?:\/\/([^/?]+)(.*)$/i.exec(target);
     if (absolute === null) return 'request-target must be a path ("/..."), an absolute http URL, or "*"';
-    if (!HOST.test(absolute[1]!.replace(/^[^@]*@/, ''))) return 'invalid authority in the absolute-form target';
+    // RFC 9110 §4.2.4: userinfo ("user@host") in an http(s) URI is treated as an error.
+    if (!HOST.test(absolute[1]!)) return 'invalid authority in the absolute-form target';
     path = absolute[2]!;
     if (path !== '' && !path.startsWith('/') && !path.startsWith('?')) return 'invalid absolute-form target';
   }

@@ -32,6 +32,7 @@ export const REJECTED: Array<[string, string, number]> = [
   ['non-ASCII byte in the target', `GET /caf\xe9 HTTP/1.1\r\n${H}\r\n`, 400],
   ['malformed percent-escape in the path (RFC 3986 §2.1)', `GET /a%zz HTTP/1.1\r\n${H}\r\n`, 400],
   ['fragment in the target (RFC 9112 §3.2.1)', `GET /a#frag HTTP/1.1\r\n${H}\r\n`, 400],
+  ['userinfo in an absolute-form target (RFC 9110 §4.2.4)', `GET http://user@example.test/ HTTP/1.1\r\n${H}\r\n`, 400],
   ['unsupported absolute-form scheme', `GET ftp://example.test/ HTTP/1.1\r\n${H}\r\n`, 400],
   ['HTTP/2.0 → 505 (RFC 9110 §15.6.6)', `GET / HTTP/2.0\r\n${H}\r\n`, 505],
   ['HTTP/1.2 → 505', `GET / HTTP/1.2\r\n${H}\r\n`, 505],
