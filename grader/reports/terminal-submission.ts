@@ -188,7 +188,8 @@ export function renderSubmission(sub: SubmissionResult, run: GradeRun, options: 
   const ctx: Ctx = { run, style: makeStyle(options.color), width: Math.max(60, options.width ?? 80), verbose: options.verbose ?? false, lines: [] };
   header(ctx, sub);
   statusBlock(ctx, sub);
-  if (sub.tests.length > 0) {
+  // A load error is one block: listing every test failed for the same reason says nothing more.
+  if (sub.tests.length > 0 && sub.status !== 'load-error') {
     tiers(ctx, sub);
     portability(ctx, sub);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClassroomResult } from '../../grader/reports/classroom.ts';
 import { renderClassroom } from '../../grader/reports/classroom.ts';
 import { outcomesOf } from '../../grader/reports/shared.ts';
-import { crashed, fullMarks, loadError, portability, sampleRun, starterLike, timedOut } from './sample-run.ts';
+import { crashed, fullMarks, loadError, loadErrorWithTests, portability, sampleRun, starterLike, timedOut } from './sample-run.ts';
 
 const STATUSES = ['pass', 'fail', 'error'];
 
@@ -96,5 +96,15 @@ describe('renderClassroom size', () => {
     expect(r.tests).toHaveLength(240);
     expect(Buffer.from(JSON.stringify(r)).toString('base64').length).toBeLessThan(128 * 1024);
     for (const t of r.tests) expect(t.message.length).toBeGreaterThan(0);
+  });
+});
+
+describe('renderClassroom, a load error reported with its tests', () => {
+  it('is an error result whose tests are errors', () => {
+    const sub = loadErrorWithTests();
+    const r = renderClassroom(sub, sampleRun([sub]));
+    expect(checkSchema(viaBase64(r))).toEqual([]);
+    expect(r.status).toBe('error');
+    expect(r.tests.every((t) => t.status === 'error')).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GradescopeResults } from '../../grader/reports/gradescope.ts';
 import { gradescopeFallback, renderGradescope } from '../../grader/reports/gradescope.ts';
 import { outcomesOf } from '../../grader/reports/shared.ts';
-import { crashed, fullMarks, loadError, portability, sampleRun, starterLike, timedOut } from './sample-run.ts';
+import { crashed, fullMarks, loadError, loadErrorWithTests, portability, sampleRun, starterLike, timedOut } from './sample-run.ts';
 
 const VISIBILITIES = ['hidden', 'after_due_date', 'after_published', 'visible'];
 
@@ -124,5 +124,16 @@ describe('renderGradescope', () => {
     if (ex?.response) ex.response.body = '```\n# not a heading\n```';
     const out = renderGradescope(sub, run).tests[0]?.output ?? '';
     expect(out).toContain('````text');
+  });
+});
+
+describe('renderGradescope, a load error reported with its tests', () => {
+  it('gives score 0, the reason in the output, and a valid test list', () => {
+    const sub = loadErrorWithTests();
+    const r = renderGradescope(sub, sampleRun([sub]));
+    expect(checkSchema(roundTrip(r))).toEqual([]);
+    expect(r.score).toBe(0);
+    expect(r.output).toContain('Could not load the submission');
+    expect(r.tests.every((t) => t.status === 'failed' && t.score === 0)).toBe(true);
   });
 });

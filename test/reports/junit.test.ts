@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { escapeXmlAttr, renderJunit, stripIllegalXml } from '../../grader/reports/junit.ts';
 import { outcomesOf } from '../../grader/reports/shared.ts';
-import { sampleRun } from './sample-run.ts';
+import { loadErrorWithTests, sampleRun } from './sample-run.ts';
 
 interface XmlCase {
   '@_name': string;
@@ -149,5 +149,16 @@ describe('renderJunit', () => {
     const alice = suites.find((s) => s['@_name'] === 'alice');
     expect(alice?.['@_time']).toBe('4.200');
     expect(alice?.testcase[0]?.['@_time']).toBe('0.003');
+  });
+});
+
+describe('renderJunit, a load error reported with its tests', () => {
+  it('shows every case as a load-error error', () => {
+    const sub = loadErrorWithTests();
+    const doc = parser.parse(renderJunit(sampleRun([sub]))) as XmlDoc;
+    const cases = doc.testsuites.testsuite[0]?.testcase ?? [];
+    expect(cases).toHaveLength(sub.tests.length * 2);
+    expect(cases.every((c) => c.error?.['@_type'] === 'load-error')).toBe(true);
+    expect(cases[0]?.error?.['@_message']).toContain('No "application" export');
   });
 });

@@ -203,6 +203,23 @@ export function loadError(name = 'bob, "the builder"'): SubmissionResult {
   });
 }
 
+/**
+ * A load error as the engine may also report it: every test listed, failed on
+ * both servers with no transcript and the load error as the message.
+ */
+export function loadErrorWithTests(name = 'dave'): SubmissionResult {
+  const detail = 'app.ts:3:1: No "application" export (did you write "export default"?)';
+  const tests = SAMPLE_SPECS.map((s) => {
+    const result = testResult(s, { kind: 'pass' });
+    for (const o of Object.values(result.outcomes)) {
+      if (!o) continue;
+      Object.assign(o, { status: 'failed', score: 0, failure: { message: detail }, transcript: [], curl: [], durationMs: 0 });
+    }
+    return result;
+  });
+  return submission(name, tests, { status: 'load-error', statusDetail: detail, durationMs: 90 });
+}
+
 const NOT_REACHED = 'not reached: the submission hit its 60 s wall limit';
 
 /** Passed the first tests, then an infinite loop ate the wall limit. */

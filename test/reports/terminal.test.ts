@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTerminal } from '../../grader/reports/terminal.ts';
 import { width } from '../../grader/reports/terminal-style.ts';
-import { crashed, fullMarks, loadError, portability, sampleRun, singleRun, starterLike, timedOut } from './sample-run.ts';
+import { crashed, fullMarks, loadError, loadErrorWithTests, portability, sampleRun, singleRun, starterLike, timedOut } from './sample-run.ts';
 
 // eslint-disable-next-line no-control-regex
 const ESC = /\u001b/;
@@ -153,5 +153,14 @@ describe('renderTerminal, class run', () => {
   it('honours a wider width', () => {
     const wide = renderTerminal(singleRun(portability()), { color: false, width: 120 });
     expect(Math.max(...lines(wide).map(width))).toBeGreaterThan(80);
+  });
+});
+
+describe('renderTerminal, a load error reported with its tests', () => {
+  it('still shows one block, not every test failed for the same reason', () => {
+    const text = renderTerminal(singleRun(loadErrorWithTests()), { color: false });
+    expect(text).toContain('✗ Could not load the submission: app.ts:3:1');
+    expect(text).not.toContain('Core: the exercise');
+    expect(text).toMatch(/total\s+0 \/ 14/);
   });
 });
