@@ -30,6 +30,8 @@ export interface AppProcessExtras {
   onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
   /** Pass the parent's environment (minus NODE_OPTIONS) instead of a minimal one. */
   inheritEnv?: boolean;
+  /** Own process group: a terminal's Ctrl-C reaches the parent only, which then stops the child. */
+  detached?: boolean;
 }
 
 export type StartAppOptions = AppProcessOptions & AppProcessExtras;
@@ -129,6 +131,7 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     env: { ...minimalEnv(options.inheritEnv ?? false), [CONFIG_ENV]: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
+    detached: options.detached ?? false,
   });
   track(child);
 
