@@ -16,7 +16,7 @@ export interface SubmissionSource {
   name: string;
   /** The path as the user wrote it (or the class folder joined with the entry). */
   path: string;
-  /** Absolute path of the submission's entry module (it may not exist: a load error). */
+  /** Absolute path handed to prepareSubmission(): a folder holding app.ts, or a .ts file (it may not exist: a load error). */
   sourcePath: string;
 }
 
@@ -42,10 +42,12 @@ async function expand(path: string): Promise<SubmissionSource[]> {
   }
   if (info.isFile()) {
     if (!isSubmissionFile(absolute)) throw new UsageError(`not a submission: ${path} (give a .ts file, a folder with app.ts, or a class folder)`);
+    // "starter/app.ts" means the folder: app.ts may import its siblings.
+    if (basename(absolute) === 'app.ts') return [{ name: basename(dirname(absolute)), path, sourcePath: dirname(absolute) }];
     return [{ name: nameOfFile(absolute), path, sourcePath: absolute }];
   }
   if (!info.isDirectory()) throw new UsageError(`not a file or folder: ${path}`);
-  if (await statOrUndefined(join(absolute, 'app.ts'))) return [{ name: basename(absolute), path, sourcePath: join(absolute, 'app.ts') }];
+  if (await statOrUndefined(join(absolute, 'app.ts'))) return [{ name: basename(absolute), path, sourcePath: absolute }];
 
   const entries = (await readdir(absolute, { withFileTypes: true }))
     .filter((entry) => !entry.name.startsWith('.') && entry.name !== 'node_modules')
@@ -53,16 +55,17 @@ async function expand(path: string): Promise<SubmissionSource[]> {
   const sources: SubmissionSource[] = [];
   for (const entry of entries) {
     const entryPath = join(path, entry.name);
-    if (entry.isDirectory()) sources.push({ name: entry.name, path: entryPath, sourcePath: join(absolute, entry.name, 'app.ts') });
-    else if (entry.isFile() && isSubmissionFile(entry.name)) sources.push({ name: entry.name, path: entryPath, sourcePath: join(absolute, entry.name) });
+    // A folder without app.ts is still a student's submission: it gets a load error, not silence.
+    if (entry.isDirectory()) sources.push({ name: entry.name, path: entryPath, sourcePath: join(absolute, entry.name) });
+    else if (entry.isFile() && isSubmissionFile(entry.name)) sources.push({ name: nameOfFile(entry.name), path: entryPath, sourcePath: join(absolute, entry.name) });
   }
   if (sources.length === 0) throw new UsageError(`no submissions in ${path} (expected app.ts, .ts files, or folders with app.ts)`);
   return sources;
 }
 
-/** "starter/app.ts" is named "starter"; "alice.ts" is named "alice.ts". */
+/** "starter/app.ts" is named "starter"; "alice.ts" is named "alice" (as the sandbox names it). */
 function nameOfFile(path: string): string {
-  return basename(path) === 'app.ts' ? basename(dirname(path)) : basename(path);
+  return basename(path) === 'app.ts' ? basename(dirname(path)) : basename(path, '.ts');
 }
 
 export async function discoverSubmissions(paths: readonly string[]): Promise<SubmissionSource[]> {

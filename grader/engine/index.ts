@@ -38,7 +38,8 @@ const GROUPS_AT_ONCE = 4;
  */
 export function processesPerServer(jobs: number, submissions: number): number {
   const atOnce = Math.max(1, Math.min(jobs, submissions));
-  return Math.max(1, Math.min(2, Math.floor(availableParallelism() / atOnce)));
+  // Each submission already runs one process per server.
+  return Math.max(1, Math.min(2, Math.floor(availableParallelism() / (2 * atOnce))));
 }
 
 export function runnerSettings(options: ResolvedOptions): RunnerSettings {
@@ -82,23 +83,49 @@ function suiteProblem(reports: Iterable<ModuleReport>): string | undefined {
   return undefined;
 }
 
-/** Grade every submission found under `paths`. Rejects with UsageError for a mistake in the call. */
-export async function grade(paths: readonly string[], gradeOptions: GradeOptions = {}, onProgress?: (event: ProgressEvent) => void): Promise<GradeRun> {
-  const options = resolveOptions(gradeOptions);
-  const startedAt = new Date();
-  const sources = await discoverSubmissions(paths);
-  const suites = await suiteFiles(options.testsDir, options.suiteFiles);
-  if (suites.length === 0) throw new UsageError('no suite files to run (grader/suite/tests/*.suite.ts is empty)');
+/**
+ * A grader keeps its runner process (vitest, loaded once) between runs:
+ * `--watch` regrades without paying for vitest's start again.
+ */
+export class Grader {
+  readonly options: ResolvedOptions;
+  private readonly session: RunnerSession;
 
-  const session = new RunnerSession(runnerSettings(options));
-  // realpath: vitest reports modules by their real path (macOS's /var is /private/var).
-  const runDir = await realpath(await mkdtemp(join(tmpdir(), 'todo-wsgi-')));
+  constructor(options: GradeOptions = {}) {
+    this.options = resolveOptions(options);
+    this.session = new RunnerSession(runnerSettings(this.options));
+  }
+
+  /** Grade every submission found under `paths`. Rejects with UsageError for a mistake in the call. */
+  async grade(paths: readonly string[], onProgress?: (event: ProgressEvent) => void): Promise<GradeRun> {
+    const options = this.options;
+    const startedAt = new Date();
+    const sources = await discoverSubmissions(paths);
+    const suites = await suiteFiles(options.testsDir, options.suiteFiles);
+    if (suites.length === 0) throw new UsageError('no suite files to run (grader/suite/tests/*.suite.ts is empty)');
+
+    // realpath: vitest reports modules by their real path (macOS's /var is /private/var).
+    const runDir = await realpath(await mkdtemp(join(tmpdir(), 'todo-wsgi-')));
+    try {
+      const submissions = await gradeIn(this.session, runDir, sources, suites, options, onProgress);
+      return gradeRunOf(options, startedAt, submissions);
+    } finally {
+      await rm(runDir, { recursive: true, force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}
+
+/** Grade every submission found under `paths` (one runner process, closed at the end). */
+export async function grade(paths: readonly string[], options: GradeOptions = {}, onProgress?: (event: ProgressEvent) => void): Promise<GradeRun> {
+  const grader = new Grader(options);
   try {
-    const submissions = await gradeIn(session, runDir, sources, suites, options, onProgress);
-    return gradeRunOf(options, startedAt, submissions);
+    return await grader.grade(paths, onProgress);
   } finally {
-    await session.close();
-    await rm(runDir, { recursive: true, force: true });
+    await grader.close();
   }
 }
 

@@ -23,8 +23,12 @@ export class RunnerSession {
   private active: ActiveRun | undefined;
   private stderr = '';
   private exited = false;
+  private isReady = false;
+  private closing = false;
+  private readonly bundled: Promise<string>;
 
   constructor(settings: RunnerSettings) {
+    this.bundled = runnerBundle();
     this.ready = this.start(settings);
     // Observed later by run(); never an unhandled rejection meanwhile.
     this.ready.catch(() => undefined);
@@ -43,11 +47,13 @@ export class RunnerSession {
   }
 
   async close(): Promise<void> {
-    await this.ready.catch(() => undefined);
+    this.closing = true;
+    await this.bundled.catch(() => undefined);
     const child = this.child;
     if (child === undefined || this.exited) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    if (child.connected) child.send({ type: 'close' } satisfies RunnerCommand);
+    // Never used (e.g. a usage error): no need to wait for vitest to finish loading.
+    if (child.connected && this.isReady) child.send({ type: 'close' } satisfies RunnerCommand);
     else child.kill();
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await gone;
@@ -55,7 +61,8 @@ export class RunnerSession {
   }
 
   private async start(settings: RunnerSettings): Promise<void> {
-    const bundle = await runnerBundle();
+    const bundle = await this.bundled;
+    if (this.closing) throw new Error('the runner was closed before it started');
     const child = fork(bundle, [JSON.stringify(settings)], {
       cwd: settings.root,
       // Not the grader's execArgv: that would load tsx's hooks into the runner again.
@@ -69,7 +76,10 @@ export class RunnerSession {
     });
     await new Promise<void>((resolve, reject) => {
       child.on('message', (message: RunnerMessage) => {
-        if (message.type === 'ready') resolve();
+        if (message.type === 'ready') {
+          this.isReady = true;
+          resolve();
+        }
         else this.onMessage(message, reject);
       });
       child.once('exit', () => {

@@ -67,6 +67,7 @@ export class AppPool {
   private readonly slots: Semaphore;
   private readonly outputs: CapturedOutput[] = [];
   private readonly settings: PoolSettings;
+  private failed: StartFailed | undefined;
 
   constructor(settings: PoolSettings) {
     this.settings = settings;
@@ -77,6 +78,8 @@ export class AppPool {
   async acquire(): Promise<LiveApp> {
     await this.slots.acquire();
     try {
+      // Tests that queued behind a failed start fail the same way, without trying again.
+      if (this.failed !== undefined) throw this.failed;
       let live = this.idle.pop();
       while (live !== undefined && !live.handle.alive) {
         await this.discard(live);
@@ -131,7 +134,10 @@ export class AppPool {
         });
       } catch (error) {
         const failure = startFailureOf(error);
-        if (failure.kind !== 'start-timeout' || attempt >= 2) throw new StartFailed(failure);
+        if (failure.kind !== 'start-timeout' || attempt >= 2) {
+          this.failed = new StartFailed(failure);
+          throw this.failed;
+        }
       } finally {
         starts.release();
       }

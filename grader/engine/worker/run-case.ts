@@ -51,7 +51,7 @@ function unexpectedFailure(error: unknown): Failure {
 }
 
 export async function runCase(submission: SubmissionState, pool: AppPool | undefined, test: CollectedTest, server: ServerName): Promise<CaseMeta> {
-  const started = performance.now();
+  let started = performance.now();
   const seed = testSeed(submission.config.seed, test.spec.id);
   const finish = (failure: Failure | undefined, context?: GradingContext): CaseMeta => ({
     spec: test.info,
@@ -75,6 +75,14 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
   } catch (error) {
     return finish(submission.startFailed(error));
   }
+  // The other server's process may have failed to start meanwhile.
+  const sticky = submission.precheck();
+  if (sticky !== undefined) {
+    pool.release(live);
+    return finish(sticky);
+  }
+  // The test's own time: waiting for a free process does not count.
+  started = performance.now();
 
   const context = new GradingContext({
     spec: test.spec,
@@ -95,6 +103,7 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
     failure = isGradeFailure(error) ? error.failure : unexpectedFailure(error);
   }
 
+  await context.settle();
   if (context.transportError?.kind === 'timeout') {
     // The app is stuck in a loop: this process will never answer again.
     await pool.discard(live, true);

@@ -72,7 +72,7 @@ export class SubmissionState {
     const { kind, message } = startFailureOf(error);
     if (kind === 'exited') this.flags.crashed ??= message;
     else this.flags.loadError ??= message;
-    this.sticky = kind === 'load-error' ? loadFailure(message) : {
+    this.sticky ??= kind === 'load-error' ? loadFailure(message) : {
       message,
       expected: 'the app process to start and listen',
       actual: kind === 'start-timeout' ? 'it did not start in time' : 'it exited while starting',

@@ -39,7 +39,7 @@ export interface ContextOptions {
 /** An app error, tied to the exchange during which it was recorded. */
 export interface ObservedError {
   error: AppErrorRecord;
-  /** Index into the full (uncapped) request sequence of the test. */
+  /** Index of the request in the test (uncapped). */
   requestIndex: number;
   status?: number;
 }
@@ -60,7 +60,8 @@ export class GradingContext implements TestContext {
 
   private readonly options: ContextOptions;
   private readonly seedValue: number;
-  private requestCount = 0;
+  /** Every exchange of the test, the capped transcript's included (they are the same objects). */
+  private readonly sent: Exchange[] = [];
 
   constructor(options: ContextOptions) {
     this.options = options;
@@ -80,14 +81,6 @@ export class GradingContext implements TestContext {
     const started = performance.now();
     const result = await send(this.options.client, prepared, this.options.requestTimeoutMs);
     const durationMs = Math.round(performance.now() - started);
-    const requestIndex = this.requestCount++;
-
-    // A hung app blocks its process: asking it for records would hang too.
-    const records = result.ok || result.error.kind !== 'timeout' ? await this.drain() : [];
-    const status = result.ok ? result.reply.status : undefined;
-    for (const record of records) {
-      for (const error of record.errors) this.appErrors.push({ error, requestIndex, ...(status === undefined ? {} : { status }) });
-    }
 
     const exchange: Exchange = {
       request: {
@@ -97,7 +90,6 @@ export class GradingContext implements TestContext {
         ...(prepared.body === undefined ? {} : { body: excerpt(prepared.body).text }),
       },
       durationMs,
-      ...(records[0] === undefined ? {} : { environ: records[0].environ }),
     };
     if (result.ok) {
       const body = excerpt(result.reply.bytes);
@@ -111,6 +103,7 @@ export class GradingContext implements TestContext {
     } else {
       exchange.error = result.error.message;
     }
+    this.sent.push(exchange);
     this.transcript.record(exchange, curlCommand({ ...prepared, headers: transcriptHeaders(prepared) }));
 
     if (!result.ok) {
@@ -170,6 +163,24 @@ export class GradingContext implements TestContext {
     return { ...failure, why: failure.why ?? this.options.spec.rule, hint: failure.hint ?? this.options.spec.hint };
   }
 
+  /**
+   * After the test: fetch what the app recorded and tie each record (its
+   * environ, its errors) to the request that produced it. One round trip per
+   * test rather than per request; skipped after a hang (the process is stuck).
+   */
+  async settle(): Promise<void> {
+    if (this.transportError?.kind === 'timeout' || this.sent.length === 0) return;
+    const records = await this.drain();
+    for (const [record, index] of matchRecords(records, this.sent)) {
+      const exchange = index === undefined ? undefined : this.sent[index];
+      if (exchange !== undefined && exchange.environ === undefined) exchange.environ = record.environ;
+      const status = exchange?.response?.status;
+      for (const error of record.errors) {
+        this.appErrors.push({ error, requestIndex: index ?? this.sent.length - 1, ...(status === undefined ? {} : { status }) });
+      }
+    }
+  }
+
   private async drain(): Promise<RequestRecord[]> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<RequestRecord[]>((resolve) => {
@@ -181,4 +192,43 @@ export class GradingContext implements TestContext {
       clearTimeout(timer);
     }
   }
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function sameRequest(environ: Record<string, string>, exchange: Exchange): boolean {
+  if (environ.REQUEST_METHOD !== exchange.request.method) return false;
+  const [path = '', query = ''] = exchange.request.target.split(/\?(.*)/s, 2);
+  const seenPath = (environ.SCRIPT_NAME ?? '') + (environ.PATH_INFO ?? '');
+  return (environ.QUERY_STRING ?? '') === query && (seenPath === decodePath(path) || seenPath === path);
+}
+
+/**
+ * Records come in arrival order, one per request that reached the app (a
+ * request the server refused, e.g. 413, has none): pair each with the next
+ * request of the same method and path, falling back to plain order.
+ */
+export function matchRecords(records: readonly RequestRecord[], sent: readonly Exchange[]): Array<[RequestRecord, number | undefined]> {
+  const pairs: Array<[RequestRecord, number | undefined]> = [];
+  let next = 0;
+  for (const record of records) {
+    let found: number | undefined;
+    for (let i = next; i < sent.length; i++) {
+      const exchange = sent[i];
+      if (exchange !== undefined && sameRequest(record.environ, exchange)) {
+        found = i;
+        break;
+      }
+    }
+    if (found === undefined && next < sent.length) found = next;
+    pairs.push([record, found]);
+    if (found !== undefined) next = found + 1;
+  }
+  return pairs;
 }

@@ -1,0 +1,100 @@
+/**
+ * `npm run grade -- [paths…] [options]`: grade submissions on both servers,
+ * print the report, write the files asked for.
+ *
+ * Exit code: 0 when every selected test passed for every submission, 1 when
+ * some failed, 2 for a usage error or (one submission) an app that cannot be
+ * loaded — always with one line saying why.
+ */
+import { discoverSubmissions, Grader, UsageError } from '../engine/index.ts';
+import type { GradeOptions } from '../engine/index.ts';
+import type { GradeRun } from '../results/types.ts';
+import { renderTerminal } from '../reports/terminal.ts';
+import { HELP, parseArgs } from './args.ts';
+import type { GradeArgs } from './args.ts';
+import { checkTargets, writeOutputs } from './grade-outputs.ts';
+import { createProgress } from './grade-progress.ts';
+import { watchSubmission } from './grade-watch.ts';
+
+function optionsOf(args: GradeArgs): GradeOptions {
+  return {
+    tiers: args.tiers,
+    ...(args.testsDir === undefined ? {} : { testsDir: args.testsDir }),
+    ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
+    ...(args.seed === undefined ? {} : { seed: args.seed }),
+    ...(args.runs === undefined ? {} : { runs: args.runs }),
+    ...(args.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: args.requestTimeoutMs }),
+    ...(args.startTimeoutMs === undefined ? {} : { startTimeoutMs: args.startTimeoutMs }),
+    ...(args.submissionTimeoutMs === undefined ? {} : { submissionTimeoutMs: args.submissionTimeoutMs }),
+  };
+}
+
+function allPassed(run: GradeRun): boolean {
+  return run.submissions.every((sub) => sub.tests.every((test) => Object.values(test.outcomes).every((o) => o.status === 'passed')));
+}
+
+/** The one line for a lone submission that cannot be loaded (exit 2), if that is the case. */
+function loadFailure(run: GradeRun): string | undefined {
+  const only = run.submissions.length === 1 ? run.submissions[0] : undefined;
+  return only?.status === 'load-error' ? (only.statusDetail ?? 'the app could not be loaded') : undefined;
+}
+
+function printReport(run: GradeRun, args: GradeArgs, color: boolean): number {
+  const problem = loadFailure(run);
+  if (problem !== undefined) {
+    process.stderr.write(`grade: ${problem}\n`);
+    return 2;
+  }
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  process.stdout.write(`${renderTerminal(run, { color, verbose: args.verbose, ...(width === undefined ? {} : { width }) }).trimEnd()}\n`);
+  return allPassed(run) ? 0 : 1;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+  const sources = await discoverSubmissions(args.paths);
+  await checkTargets(args, sources.length);
+  if (args.watch && sources.length !== 1) throw new UsageError(`--watch grades one submission; ${sources.length} were found`);
+
+  const grader = new Grader(optionsOf(args));
+  try {
+    if (args.watch && sources[0] !== undefined) {
+      const clear = (): void => {
+        if (process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
+      };
+      return await watchSubmission(sources[0], grader, args.paths, (run) => {
+        printReport(run, args, color);
+        void writeOutputs(run, args);
+      }, clear);
+    }
+    const progress = sources.length > 1 ? createProgress(process.stderr, process.stderr.isTTY === true) : undefined;
+    let run: GradeRun;
+    try {
+      run = await grader.grade(args.paths, progress?.update);
+    } finally {
+      progress?.finish();
+    }
+    await writeOutputs(run, args);
+    return printReport(run, args, color);
+  } finally {
+    await grader.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`grade: ${error.message}\n`);
+  } else {
+    process.stderr.write(`grade: the grader failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exitCode = 2;
+}
+// Everything is closed by now; this only guards against a stray handle keeping the process up.
+setTimeout(() => process.exit(), 2_000).unref();
