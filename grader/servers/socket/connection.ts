@@ -6,12 +6,13 @@
  *
  * One request at a time, in arrival order (RFC 9112 §9.3.2: responses to
  * pipelined requests go out in the order the requests came). While a request
- * is being served the socket is paused, so a pipelining client can't make us
- * buffer more than one read ahead.
+ * is being served, what follows is buffered up to READ_AHEAD_BYTES, then the
+ * socket is paused: a pipelining client can't make us buffer more, and a
+ * client that resets meanwhile is still noticed.
  */
 import type { Socket } from 'node:net';
 import type { LogSink } from '../types.ts';
-import { LINGER_MS, type SocketLimits } from './limits.ts';
+import { LINGER_MS, READ_AHEAD_BYTES, type SocketLimits } from './limits.ts';
 import { HeadParser, type ParsedRequest, type RequestLine } from './parser.ts';
 import { createReceiver, type BodyReceiver } from './receiver.ts';
 import { internalServerError, requestTimeout, writeErrorResponse, type HttpError, type ServerHeaders } from './errors.ts';
@@ -157,6 +158,11 @@ export class Connection implements Channel {
   private onData(chunk: Buffer): void {
     if (this.state === 'closing' || this.state === 'closed') return; // lingering: drop
     this.queued.push(chunk);
+    if (this.state === 'serving') {
+      // Hold what follows for later; stop reading when enough is held.
+      if (this.queued.reduce((sum, b) => sum + b.length, 0) >= READ_AHEAD_BYTES) this.socket.pause();
+      return;
+    }
     this.pump();
   }
 
@@ -237,7 +243,6 @@ export class Connection implements Channel {
   private dispatch(request: ParsedRequest, body: Buffer): void {
     this.state = 'serving';
     this.clearTimer();
-    this.socket.pause();
     this.responseStarted = false;
     this.request = undefined;
     this.receiver = undefined;

@@ -31,6 +31,11 @@ export const MAX_CHUNK_LINE = 1024;
 /** More hex digits than this cannot be a chunk size below maxBodyBytes (RFC 9112 §7.1: "anticipate ... overflow"). */
 export const MAX_CHUNK_SIZE_DIGITS = 16;
 /**
+ * While a request is served, the connection keeps reading (so a client that
+ * resets is noticed) but stops once this much of what follows is buffered.
+ */
+export const READ_AHEAD_BYTES = 64 * 1024;
+/**
  * After answering with Connection: close we end the write side and keep
  * reading (and dropping) what the peer still sends for at most this long, so
  * unread bytes don't make the kernel reset the connection and lose the answer

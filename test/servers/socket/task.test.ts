@@ -269,4 +269,42 @@ describe('backpressure and disconnects', () => {
       await server.close();
     }
   });
+
+  it('runs one app call at a time across connections, and skips a request whose client left while waiting', async () => {
+    const events: string[] = [];
+    const app: Application = (environ, startResponse) => {
+      const path = environ.PATH_INFO ?? '';
+      events.push(`start ${path}`);
+      startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
+      if (path !== '/big') return [bytes(path)];
+      function* body(): Generator<Bytes> {
+        for (let i = 0; i < 128; i++) yield new Uint8Array(64 * 1024);
+      }
+      return Object.assign(body(), { close: () => void events.push('close /big') });
+    };
+    const server = await start(app);
+    try {
+      const slow = await RawClient.open(server.port);
+      slow.socket.pause();
+      slow.write(req('GET', '/big'));
+      while (!events.includes('start /big')) await new Promise((resolve) => setTimeout(resolve, 10));
+      const gone = await RawClient.open(server.port);
+      gone.write(req('GET', '/gone'));
+      const waiting = await RawClient.open(server.port);
+      waiting.write(req('GET', '/small'));
+      const small = waiting.response();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      gone.socket.resetAndDestroy();
+      // Give the server's event loop a few turns to see the reset (nothing is timed).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      slow.socket.resume();
+      expect((await slow.response()).body.length).toBe(128 * 64 * 1024);
+      expect((await small).body.toString()).toBe('/small');
+      expect(events).toEqual(['start /big', 'close /big', 'start /small']);
+      slow.destroy();
+      waiting.destroy();
+    } finally {
+      await server.close();
+    }
+  });
 });
