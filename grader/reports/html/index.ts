@@ -71,7 +71,7 @@ ${renderSummary(run, model)}
 <main>
 <div class="toolbar">
 <label for="filter">Filter</label>
-<input id="filter" type="search" autocomplete="off" spellcheck="false" placeholder="Submission name, or test id / title (e.g. alice, core.create) — space-separated words widen" aria-describedby="shown">
+<input id="filter" type="search" autocomplete="off" spellcheck="false" placeholder="Submission name or test id/title, e.g. alice or core.create" title="Each word filters the rows (submission names) or the columns (test ids and titles) it matches; several words on one side widen it." aria-describedby="shown">
 <output id="shown" aria-live="polite"></output>
 </div>
 ${renderLegend(model)}

@@ -13,7 +13,8 @@ var sortHeaders = {};
 // for screen readers, so this row is decoration.
 var groupRow = el('div', 'mrow groups');
 groupRow.setAttribute('aria-hidden', 'true');
-groupRow.appendChild(el('div', 'mc-fixed'));
+groupRow.appendChild(el('div', 'mc-name'));
+groupRow.appendChild(el('div', 'mc-rest'));
 var tierHeaders = TIER_ORDER.map(function (tier) {
   var count = tests.filter(function (t) { return t.tier === tier; }).length;
   var div = el('div', 'tier tier-' + tier, TIER_SHORT[tier]);
@@ -61,8 +62,13 @@ tests.forEach(function (t, j) {
 head.appendChild(testRow);
 
 var rateRow = cell('row', 'mrow rates');
-var rateLabel = cell('rowheader', 'mc-fixed rate-label', 'Pass rate, % (shown rows)');
+// The label stays in the sticky name column; the rest of the fixed columns
+// scroll away like the cells beside them.
+var rateLabel = cell('rowheader', 'mc-name rate-label', 'Pass rate %');
+rateLabel.title = 'Share of server runs that passed, over the rows shown';
+rateLabel.setAttribute('aria-colspan', '5');
 rateRow.appendChild(rateLabel);
+rateRow.appendChild(el('div', 'mc-rest'));
 var rateCells = tests.map(function (t, j) {
   var c = cell('cell', 'mt rate t' + j);
   rateRow.appendChild(c);
