@@ -37,9 +37,10 @@ const TEST_CODE_BYTES = 1024;
 /**
  * The whole result travels base64-encoded through one environment variable
  * of the reporter step, and Linux caps a single variable at 128 KiB
- * (MAX_ARG_STRLEN): 64 KiB of JSON leaves room for base64's third.
+ * (MAX_ARG_STRLEN): 48 KiB of JSON, measured as written (indented), leaves
+ * room for base64's third.
  */
-export const CLASSROOM_MAX_BYTES = 64 * 1024;
+export const CLASSROOM_MAX_BYTES = 48 * 1024;
 /** Below this a message is cut to its first line. */
 const MIN_MESSAGE_BYTES = 200;
 
@@ -78,7 +79,8 @@ function buildTests(sub: SubmissionResult, messageBytes: number): ClassroomTest[
     status: outcomeStatus(o),
     score: round2(o.score),
     message: outcomeMessage(test, o, messageBytes),
-    ...(o.curl.length > 0 ? { test_code: excerpt(o.curl.join('\n'), codeBytes) } : {}),
+    // Replay commands only where there is something to replay: they are the bulk of a passing entry.
+    ...(o.curl.length > 0 && o.status !== 'passed' ? { test_code: excerpt(o.curl.join('\n'), codeBytes) } : {}),
     duration: Math.round(o.durationMs),
   })));
 }
@@ -89,7 +91,7 @@ export function renderClassroom(sub: SubmissionResult, _run: GradeRun): Classroo
   const failing = Math.max(1, sub.tests.reduce((n, t) => n + outcomesOf(t).filter((o) => o.status !== 'passed').length, 0));
   let messageBytes = Math.min(MESSAGE_BYTES, Math.floor((CLASSROOM_MAX_BYTES * 0.6) / failing));
   let tests = buildTests(sub, messageBytes);
-  while (byteLength(JSON.stringify(tests)) > CLASSROOM_MAX_BYTES && messageBytes >= MIN_MESSAGE_BYTES) {
+  while (byteLength(JSON.stringify(tests, null, 2)) > CLASSROOM_MAX_BYTES && messageBytes >= MIN_MESSAGE_BYTES) {
     messageBytes = Math.floor(messageBytes / 2);
     tests = buildTests(sub, messageBytes);
   }

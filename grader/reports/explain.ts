@@ -13,6 +13,9 @@ const KEY_REQUEST_HEADERS = new Set([
   'if-modified-since', 'expect', 'connection',
 ]);
 
+/** Headers the servers add to every response: noise next to what the app sent (the JSON report keeps them). */
+const SERVER_ADDED_HEADERS = new Set(['date', 'server', 'keep-alive']);
+
 export interface ExcerptLimits {
   /** Bytes of a body kept. */
   bodyBytes: number;
@@ -54,9 +57,10 @@ export function exchangeText(ex: Exchange, limits: ExcerptLimits = DEFAULT_LIMIT
   const response: string[] = [];
   if (ex.response) {
     response.push(`${ex.response.status}${ex.response.reason ? ` ${ex.response.reason}` : ''}`);
-    const shown = ex.response.headers.slice(0, limits.headers);
+    const headers = ex.response.headers.filter(([name]) => !SERVER_ADDED_HEADERS.has(name.toLowerCase()));
+    const shown = headers.slice(0, limits.headers);
     for (const [name, value] of shown) response.push(`${name}: ${value}`);
-    const more = ex.response.headers.length - shown.length;
+    const more = headers.length - shown.length;
     if (more > 0) response.push(`… ${more} more header${more === 1 ? '' : 's'}`);
     response.push(...bodyLines(ex.response.body, limits, ex.response.bodyTruncated === true));
   } else {

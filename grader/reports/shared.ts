@@ -105,7 +105,7 @@ export function statusLine(sub: SubmissionResult): string | undefined {
     case 'load-error':
       return `Could not load the submission${detail}`;
     case 'timeout':
-      return `Stopped at the time limit${detail}; tests not reached count as failed`;
+      return sub.statusDetail ? `Stopped at the time limit${detail}` : 'Stopped at the time limit; tests not reached count as failed';
     case 'crashed':
       return `The app process crashed${detail}`;
   }
