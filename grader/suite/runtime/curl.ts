@@ -3,8 +3,8 @@
  * student can reproduce a failure by copy-pasting one line into a shell.
  */
 
-/** Where `npm run serve` listens by default. */
-export const SERVE_URL = 'http://localhost:8000';
+/** Where `npm run serve` listens by default (127.0.0.1, port 8000: its printed URL). */
+export const SERVE_URL = 'http://127.0.0.1:8000';
 
 /** Bodies longer than this are not spelled out in the command. */
 const MAX_INLINE_BODY = 4096;

@@ -1,0 +1,120 @@
+// The engine end to end on small apps of our own (test/engine/fixtures): one
+// class run shared by every assertion, real app processes, real HTTP.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { grade } from '../../grader/engine/index.ts';
+import type { GradeOptions } from '../../grader/engine/index.ts';
+import type { GradeRun, SubmissionResult } from '../../grader/results/types.ts';
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const options: GradeOptions = {
+  suiteFiles: [join(fixtures, 'mini.suite.ts')],
+  testsDir: join(fixtures, 'hidden'),
+  requestTimeoutMs: 1000,
+};
+const APPS = ['good', 'hang', 'crash', 'picky', 'violation', 'no-export'];
+
+const classDir = mkdtempSync(join(tmpdir(), 'todo-wsgi-engine-test-'));
+let run: GradeRun;
+
+beforeAll(async () => {
+  for (const app of APPS) copyFileSync(join(fixtures, 'apps', `${app}.ts`), join(classDir, `${app}.ts`));
+  // Not in the repository: it would break the project's typecheck.
+  mkdirSync(join(classDir, 'syntax'));
+  writeFileSync(join(classDir, 'syntax', 'app.ts'), 'export function application(environ, startResponse) {\n  return [;\n}\n');
+  run = await grade([classDir], options);
+}, 180_000);
+
+afterAll(() => rmSync(classDir, { recursive: true, force: true }));
+
+function submission(name: string): SubmissionResult {
+  const found = run.submissions.find((s) => s.name === name);
+  if (found === undefined) throw new Error(`no submission ${name}`);
+  return found;
+}
+
+function failing(sub: SubmissionResult): string[] {
+  return sub.tests.flatMap((t) => Object.values(t.outcomes).filter((o) => o.status !== 'passed').map((o) => `${t.id} [${o.server}]`));
+}
+
+test('every submission of the class is graded, in folder order', () => {
+  expect(run.submissions.map((s) => s.name)).toEqual(['crash', 'good', 'hang', 'no-export', 'picky', 'syntax', 'violation']);
+  expect(run.options.hiddenTests).toBe(true);
+});
+
+test('a correct app gets full marks on both servers', () => {
+  const good = submission('good');
+  expect(good).toMatchObject({ status: 'graded', score: 8, maxScore: 8, richardsonLevel: 3 });
+  expect(good.servers).toEqual({ simple: { score: 4, max: 4 }, socket: { score: 4, max: 4 } });
+  expect(good.tiers).toEqual({ core: { score: 7, max: 7 }, 2: { score: 1, max: 1 } });
+  const root = good.tests.find((t) => t.id === 'mini.root')?.outcomes.simple;
+  expect(root?.transcript[0]?.environ?.REQUEST_METHOD).toBe('GET');
+  expect(root?.curl).toEqual(['curl -i http://127.0.0.1:8000/']);
+});
+
+test('tests from --tests are marked hidden', () => {
+  const tests = submission('good').tests;
+  expect(tests.find((t) => t.id === 'hidden.root-again')?.visibility).toBe('hidden');
+  expect(tests.find((t) => t.id === 'mini.root')?.visibility).toBe('visible');
+});
+
+describe('load errors', () => {
+  test('a syntax error fails every test with file:line, without starting a process', () => {
+    const sub = submission('syntax');
+    expect(sub.status).toBe('load-error');
+    expect(sub.statusDetail).toMatch(/^app\.ts:2:\d+: /);
+    expect(sub.score).toBe(0);
+    expect(sub.maxScore).toBe(8);
+    for (const t of sub.tests) for (const o of Object.values(t.outcomes)) expect(o.failure?.message).toBe(sub.statusDetail);
+  });
+
+  test('no `application` export is a load error naming the export', () => {
+    const sub = submission('no-export');
+    expect(sub.status).toBe('load-error');
+    expect(sub.statusDetail).toMatch(/application/);
+    expect(failing(sub)).toHaveLength(12);
+  });
+});
+
+test('a hanging handler fails exactly its tests ("an infinite loop?") and grading goes on', () => {
+  const sub = submission('hang');
+  expect(sub.status).toBe('graded');
+  expect(failing(sub)).toEqual(['mini.slow [simple]', 'mini.slow [socket]']);
+  const slow = sub.tests.find((t) => t.id === 'mini.slow');
+  expect(slow?.outcomes.simple?.failure?.message).toBe('no answer within 1 s — an infinite loop?');
+  // The tests after the hang ran on a fresh process.
+  expect(sub.tests.find((t) => t.id === 'mini.extra')?.outcomes.socket?.status).toBe('passed');
+});
+
+test('an app that ends its process is "crashed", with the reason on the test that did it', () => {
+  const sub = submission('crash');
+  expect(sub.status).toBe('crashed');
+  expect(failing(sub)).toEqual(['mini.slow [simple]', 'mini.slow [socket]']);
+  expect(sub.tests.find((t) => t.id === 'mini.slow')?.outcomes.socket?.failure?.message).toMatch(/^the app process stopped: .*exit/);
+});
+
+test('portability: a test passing on one server only names the environ key that differed', () => {
+  const sub = submission('picky');
+  const noType = sub.tests.find((t) => t.id === 'mini.no-type');
+  expect(noType?.portability?.passedOn).toBe('socket');
+  expect(noType?.portability?.failedOn).toBe('simple');
+  expect(noType?.portability?.environDiff[0]).toEqual({ key: 'CONTENT_TYPE', simple: 'text/plain' });
+  expect(sub.tests.filter((t) => t.portability !== undefined)).toHaveLength(1);
+});
+
+test('a contract violation is the failure of the test that triggered it, with its rule and fix', () => {
+  const failure = submission('violation').tests.find((t) => t.id === 'mini.create')?.outcomes.simple?.failure;
+  expect(failure?.message).toMatch(/reason phrase/);
+  expect(failure?.violation?.code).toBeTruthy();
+  expect(failure?.hint).toBe(failure?.violation?.fix);
+});
+
+test('grading again gives the same scores', async () => {
+  const again = await grade(['good', 'picky', 'violation'].map((app) => join(classDir, `${app}.ts`)), options);
+  const scores = (subs: SubmissionResult[]): unknown => subs.map((s) => [s.name, s.status, s.score, s.richardsonLevel,
+    s.tests.map((t) => [t.id, t.outcomes.simple?.status, t.outcomes.socket?.status])]);
+  expect(scores(again.submissions)).toEqual(scores(['good', 'picky', 'violation'].map(submission)));
+}, 120_000);
