@@ -46,12 +46,15 @@ describe.each(SERVER_NAMES)('an app process on the %s server', (server) => {
     await get(app.url, '/first?x=1');
     expect(await get(app.url, '/throw')).toMatchObject({ status: 500 });
     expect(await get(app.url, '/bad-status')).toMatchObject({ status: 500 });
+    expect(await get(app.url, '/promise')).toMatchObject({ status: 500 });
     const records = await app.drainRecords();
-    expect(records.map((r) => r.environ.PATH_INFO)).toEqual(['/first', '/throw', '/bad-status']);
+    expect(records.map((r) => r.environ.PATH_INFO)).toEqual(['/first', '/throw', '/bad-status', '/promise']);
     expect(records[0]!.environ).toMatchObject({ REQUEST_METHOD: 'GET', QUERY_STRING: 'x=1', SERVER_NAME: expect.any(String) });
     expect(records[0]!.errors).toEqual([]);
     expect(records[1]!.errors).toEqual([{ message: 'TypeError: thrown on purpose (app.ts:6:45)' }]);
     expect(records[2]!.errors[0]).toMatchObject({ code: 'status-format', rule: expect.any(String), fix: expect.any(String) });
+    // Found after the app returned (by the validator or the server): reported through the server's onAppError hook.
+    expect(records[3]!.errors).toEqual([expect.objectContaining({ code: expect.any(String), section: expect.any(String) })]);
     // Drained means gone.
     expect(await app.drainRecords()).toEqual([]);
   });

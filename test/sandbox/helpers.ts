@@ -100,6 +100,7 @@ export function application(environ: Environ, startResponse: StartResponse): Res
   if (environ.PATH_INFO === '/print') console.log('printed by the app');
   if (environ.PATH_INFO === '/throw') throw new TypeError('thrown on purpose');
   if (environ.PATH_INFO === '/bad-status') { startResponse('200', []); return []; }
+  if (environ.PATH_INFO === '/promise') return Promise.resolve([]) as unknown as ResponseBody;
   startResponse('200 OK', [['Content-Type', 'text/plain']]);
   return [new TextEncoder().encode(String(count))];
 }

@@ -16,11 +16,6 @@ import { installGuards } from './guards.ts';
 import { AppLoader } from './loader.ts';
 import { Recorder } from './recorder.ts';
 
-/** The error hook the shared response handler offers; passed on to servers that accept it. */
-type HostServerOptions = ServerOptions & {
-  onAppError?: (error: unknown, environ: Readonly<Record<string, unknown>>) => void;
-};
-
 const config = takeConfig();
 const exit = process.exit.bind(process);
 const rawSend = process.send?.bind(process);
@@ -64,7 +59,7 @@ if (!first.ok) {
     }
   };
 
-  const options: HostServerOptions = {
+  const options: ServerOptions = {
     host: config.host,
     port: config.port,
     validate: config.validate,
