@@ -126,9 +126,15 @@ export function environDiffLine(diff: Portability['environDiff'][number], server
   return `${diff.key}: ${servers.map((s) => `${quoted(diff[s])} (${s})`).join(' vs ')}`;
 }
 
+/** Environ differences listed per test; the engine puts keys absent on one server (the usual culprits) first. */
+const MAX_DIFFS = 6;
+
 /** "passes on simple, fails on socket", then one line per environ value that differed. */
 export function portabilityLines(p: Portability): string[] {
-  return [`passes on ${p.passedOn}, fails on ${p.failedOn}`, ...p.environDiff.map((d) => environDiffLine(d))];
+  const shown = p.environDiff.slice(0, MAX_DIFFS).map((d) => environDiffLine(d));
+  const more = p.environDiff.length - MAX_DIFFS;
+  if (more > 0) shown.push(`… and ${more} more environ difference${more === 1 ? '' : 's'}`);
+  return [`passes on ${p.passedOn}, fails on ${p.failedOn}`, ...shown];
 }
 
 export function portableTests(sub: SubmissionResult): TestResult[] {
