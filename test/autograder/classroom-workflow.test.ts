@@ -59,7 +59,7 @@ describe('classroom.yml', () => {
     chmodSync(join(bin, 'npx'), 0o755);
     const output = join(dir, 'github-output');
     writeFileSync(output, '');
-    const run = spawnSync('bash', ['-e', '-c', runBlock('todo-wsgi')], {
+    const run = spawnSync('bash', ['-e', '-c', runBlock('wsgi-grader')], {
       cwd: dir,
       env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, GITHUB_OUTPUT: output, APP: 'starter/app.ts' },
       encoding: 'utf8',
