@@ -151,7 +151,7 @@ describe.each(SERVER_NAMES)('%s server', (name) => {
 
   it('tells an onAppError hook in the options about app errors', async () => {
     const errors: unknown[] = [];
-    const options = { onAppError: (error: unknown) => errors.push(error) } as ServerOptions;
+    const options: ServerOptions = { onAppError: (error: unknown) => errors.push(error) };
     await get(await serve(failBeforeHeaders, options));
     expect(errors).toEqual([expect.objectContaining({ message: 'failure before headers' })]);
   });

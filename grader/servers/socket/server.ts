@@ -29,8 +29,6 @@ function stderrLog(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** ServerOptions may carry the handler's onAppError hook (the sandbox records app errors with it). */
-type OptionsWithAppErrorHook = ServerOptions & { onAppError?: HandlerHooks['onAppError'] };
 
 /**
  * Start the socket server (grader/servers/types.ts StartServer). Resolves
@@ -40,7 +38,7 @@ export const startSocketServer: StartServer = async (app: Application, options: 
   const limits = resolveLimits(options.limits);
   const log: LogSink = options.log ?? stderrLog;
   const application = options.validate ? (await import('../../wsgi/validate/index.ts')).validate(app) : app;
-  const onAppError = (options as OptionsWithAppErrorHook).onAppError;
+  const onAppError = options.onAppError;
   const hooks: HandlerHooks = { log, software: SOFTWARE, ...(onAppError !== undefined ? { onAppError } : {}) };
   const enqueue = createSerialQueue();
   const connections = new Set<Connection>();
