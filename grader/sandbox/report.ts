@@ -19,6 +19,7 @@ export function sandboxReport(options: SandboxReportOptions = {}): SandboxReport
   const startS = (options.startTimeoutMs ?? 5000) / 1000;
   const enforced = [
     'imports are confined to the submission\'s folder when it is bundled (node: builtins and type-only imports aside)',
+    'symbolic links inside a submission that point outside its folder are rejected before it runs',
     `each app runs in its own child process with a ${memoryMb} MB JavaScript heap (--max-old-space-size)`,
     `an app must load and listen within ${startS} s; the grader kills (SIGKILL) app processes it is done with or that hang`,
     "the app process gets a minimal environment: none of the grader's environment variables",
@@ -28,7 +29,8 @@ export function sandboxReport(options: SandboxReportOptions = {}): SandboxReport
     'CPU time: an infinite loop is stopped only by the grader\'s timeouts, not by a CPU quota',
     'memory outside the JavaScript heap (Buffers, ArrayBuffers) is not capped by --max-old-space-size',
     'the app shares its process with the server and the runtime: it can monkey-patch them or send forged IPC messages (these can only change diagnostics: scores come from what the grader observes over HTTP)',
-    'captured stdout/stderr are shown as written; they are never read for scores',
+    'output is not filtered: what the app prints (a fake score, say) is shown as written — and never read for scores',
+    'an out-of-memory abort may leave a core file in the bundle folder where the machine enables core dumps (ulimit -c)',
   ];
   if (options.sandbox === false) {
     notEnforced.unshift('the permission model is off for this run: the app may read and write files, start processes and threads');
@@ -40,7 +42,6 @@ export function sandboxReport(options: SandboxReportOptions = {}): SandboxReport
     'child processes denied (no --allow-child-process)',
     'worker threads denied (no --allow-worker)',
     'native addons, WASI and the inspector denied',
-    "symbolic links inside a submission that point outside its folder are rejected before it runs",
   );
   notEnforced.push(
     hasNetworkPermission()
@@ -48,6 +49,9 @@ export function sandboxReport(options: SandboxReportOptions = {}): SandboxReport
       : `network: Node ${node}'s permission model has no network permission — the app can open connections and listen on other ports`,
     "Node's documentation calls the permission model a seat belt, not a security boundary against malicious code: run untrusted classes in a container or VM as well",
   );
-  if (major >= 22) notEnforced.push('node:sqlite can open files outside the permission model (Node documents this gap)');
+  if (major >= 22) {
+    notEnforced.push("node:sqlite: Node's documentation does not promise that the permission model covers files it opens");
+  }
+
   return { enforced, notEnforced };
 }

@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,9 @@ const PROJECT_DIR = join(GRADER_DIR, '..');
 const ENTRY = join(GRADER_DIR, 'sandbox', 'child', 'host.ts');
 /** Folders of grader/ the runtime never imports (keeps the hash stable while they change). */
 const NOT_IN_RUNTIME = new Set(['cli', 'suite', 'reports']);
+
+/** Older runtimes are removed once they have not been rebuilt for this long (another checkout may still use one). */
+const STALE_MS = 24 * 60 * 60 * 1000;
 
 let memo: Promise<string> | undefined;
 
@@ -90,9 +93,22 @@ async function build(target: string): Promise<void> {
   }
 }
 
+async function pruneStale(dir: string, keep: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [])) {
+    const path = join(dir, name);
+    if (path === keep || !/^runtime-[0-9a-f]+\.mjs(\..*\.tmp)?$/.test(name)) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (info !== undefined && Date.now() - info.mtimeMs > STALE_MS) await rm(path, { force: true });
+  }
+}
+
 async function ensure(): Promise<string> {
-  const target = join(await cacheDir(), `runtime-${await sourceHash()}.mjs`);
-  if (!existsSync(target)) await build(target);
+  const dir = await cacheDir();
+  const target = join(dir, `runtime-${await sourceHash()}.mjs`);
+  if (!existsSync(target)) {
+    await build(target);
+    await pruneStale(dir, target);
+  }
   return target;
 }
 
