@@ -8,7 +8,7 @@ import { launchChromium } from './html/browser.ts';
 import { PageFiles, openRun } from './html/harness.ts';
 import type { OpenedPage } from './html/harness.ts';
 import { HOSTILE, hostile } from './html/runs.ts';
-import { loadError, portability, sampleRun, starterLike } from './sample-run.ts';
+import { crashed, loadError, portability, sampleRun, starterLike } from './sample-run.ts';
 
 let browser: Browser;
 const files = new PageFiles();
@@ -126,6 +126,18 @@ describe('detail panel', () => {
 });
 
 describe('untrusted text', () => {
+  it('marks control characters instead of printing them raw', async () => {
+    const opened = await openRun(browser, files, sampleRun([crashed('dave')]));
+    const { page } = opened;
+    await cellOf(page, 'dave', 0, 0).click();
+    expect(await page.locator('#detail .failure .message').textContent()).toBe('Body is not a JSON array\\x00 (control characters \\x08 in the body)');
+    expect(await page.locator('#detail .failure .message .ctl').count()).toBe(2);
+    expect(await page.locator('#detail pre.response .ctl').first().textContent()).toBe('\\x01');
+    expect(await page.locator('#detail').textContent()).toContain('Body truncated to an excerpt.');
+    await closeClean(opened);
+  });
+
+
   it('renders a hostile body, message, output and name as text', async () => {
     const opened = await openRun(browser, files, sampleRun([hostile()]));
     const { page } = opened;

@@ -59,6 +59,12 @@ describe('renderHtml', () => {
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
   });
 
+  it('renders an empty class', () => {
+    const empty = renderHtml(sampleRun([]));
+    expect(empty.includes('<rect class="bar"')).toBe(false);
+    expect(/Submissions<\/dt><dd><span class="big">0<\/span>/.test(empty)).toBe(true);
+  });
+
   it('summarises the run in the header', () => {
     expect(has('2025-03-14 09:26 UTC')).toBe(true);
     expect(has('v22.12.0')).toBe(true);

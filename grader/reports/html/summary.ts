@@ -83,7 +83,9 @@ export function renderLegend(model: PageModel): string {
     `<li><span class="sub f" aria-hidden="true">✗</span> failed</li>` +
     `<li><span class="sub s" aria-hidden="true">–</span> skipped</li>` +
     `<li><span class="sub none" aria-hidden="true">·</span> not run</li>` +
-    `<li><span class="screen-only">Each test cell: ${escapeHtml(order)} (left to right)</span><span class="print-only">Each test cell: ${escapeHtml(stacked)} (top to bottom)</span></li>` +
+    (model.servers.length > 1
+      ? `<li><span class="screen-only">Each test cell: ${escapeHtml(order)} (left to right)</span><span class="print-only">Each test cell: ${escapeHtml(stacked)} (top to bottom)</span></li>`
+      : `<li>Server: ${escapeHtml(order)}</li>`) +
     `<li><svg class="icon" aria-hidden="true"><use href="#i-hidden"/></svg> hidden test</li>` +
     `<li>⇄ passes on one server only</li>` +
     `<li>RMM: Richardson maturity level</li>` +

@@ -31,6 +31,33 @@ function cell(role, cls, text) {
   e.setAttribute('role', role);
   return e;
 }
+/**
+ * Fills `parent` with `text`, control characters shown as marked escapes
+ * (\x00, \x7f) so a body's stray bytes are visible; fonts rarely have the
+ * Unicode control pictures. Newlines and tabs stay, as does CR in CRLF.
+ */
+var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|\r(?!\n)/g;
+function setVisibleText(parent, text) {
+  text = String(text);
+  CONTROL.lastIndex = 0;
+  if (!CONTROL.test(text)) {
+    parent.textContent = text;
+    return parent;
+  }
+  parent.textContent = '';
+  var last = 0;
+  text.replace(CONTROL, function (c, at) {
+    if (at > last) parent.appendChild(document.createTextNode(text.slice(last, at)));
+    var code = c.charCodeAt(0).toString(16);
+    var mark = el('span', 'ctl', '\\x' + (code.length < 2 ? '0' : '') + code);
+    mark.title = 'control character U+' + ('000' + code).slice(-4).toUpperCase();
+    parent.appendChild(mark);
+    last = at + c.length;
+    return c;
+  });
+  if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  return parent;
+}
 function pct(value) { return Math.round(value * 100) + '\u202f%'; }
 function share(score, max) { return max > 0 ? Math.max(0, Math.min(1, score / max)) : 0; }
 function fmtNum(n) { return Number.isInteger(n) ? String(n) : n.toFixed(1); }

@@ -24,13 +24,13 @@ function defList(parent, pairs) {
     if (p[1] === undefined || p[1] === null || p[1] === '') return;
     dl.appendChild(el('dt', null, p[0]));
     var dd = el('dd', p[2] || null);
-    if (p[1] instanceof Node) dd.appendChild(p[1]); else dd.textContent = String(p[1]);
+    if (p[1] instanceof Node) dd.appendChild(p[1]); else setVisibleText(dd, p[1]);
     dl.appendChild(dd);
   });
   parent.appendChild(dl);
   return dl;
 }
-function pre(text, cls) { return el('pre', cls || 'code', text); }
+function pre(text, cls) { return setVisibleText(el('pre', cls || 'code'), text); }
 function headerLines(headers) {
   return headers.map(function (h) { return h[0] + ': ' + h[1]; }).join('\n');
 }
@@ -95,7 +95,7 @@ function renderCell(r, j, s) {
     var f = outcome.failure;
     var fs = section('Failure');
     fs.classList.add('failure');
-    fs.appendChild(el('p', 'message', f.message));
+    fs.appendChild(setVisibleText(el('p', 'message'), f.message));
     defList(fs, [
       ['Expected', f.expected, 'mono'],
       ['Actual', f.actual, 'mono'],
