@@ -28,7 +28,7 @@ export function sandboxReport(options: SandboxReportOptions = {}): SandboxReport
   const notEnforced = [
     'CPU time: an infinite loop is stopped only by the grader\'s timeouts, not by a CPU quota',
     'memory outside the JavaScript heap (Buffers, ArrayBuffers) is not capped by --max-old-space-size',
-    'the app shares its process with the server and the runtime: it can monkey-patch them or send forged IPC messages (these can only change diagnostics: scores come from what the grader observes over HTTP)',
+    'the app shares its process with the server and the runtime: it can monkey-patch them, or send the grader forged or floods of IPC messages (forged ones are dropped and could only change diagnostics: scores come from what the grader observes over HTTP)',
     'output is not filtered: what the app prints (a fake score, say) is shown as written — and never read for scores',
     'an out-of-memory abort may leave a core file in the bundle folder where the machine enables core dumps (ulimit -c)',
   ];
