@@ -11,7 +11,7 @@ import type { AppErrorRecord, EnvironRecord } from './types.ts';
 import type { ServerName } from '../wsgi/types.ts';
 
 /** The environment variable holding the child's configuration (JSON). */
-export const CONFIG_ENV = 'TODO_WSGI_APP_PROCESS';
+export const CONFIG_ENV = 'WSGI_KIT_APP_PROCESS';
 
 /** What the parent tells the child at spawn time. */
 export interface ChildConfig {

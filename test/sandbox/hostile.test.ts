@@ -6,6 +6,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAppStartError, type AppProcessHandle, type AppStartError } from '../../grader/sandbox/app-process.ts';
+import { CONFIG_ENV } from '../../grader/sandbox/protocol.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
 import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, removeTemps, start, tempDir, writeFiles, type Ready } from './helpers.ts';
 
@@ -135,17 +136,17 @@ describe('hostile submissions', () => {
   });
 
   it("the grader's environment and the child's configuration stay out of reach", async () => {
-    process.env.TODO_WSGI_TEST_SECRET = 'hunter2';
+    process.env.WSGI_KIT_TEST_SECRET = 'hunter2';
     try {
       const app = await start(hostile['env-dump']!, 'simple');
       const got = await get(app.url, '/');
       expect(got).toMatchObject({ status: 200 });
       const text = 'text' in got ? got.text : '';
       expect(text).not.toContain('hunter2');
-      expect(text).not.toContain('TODO_WSGI_APP_PROCESS');
+      expect(text).not.toContain(CONFIG_ENV);
       expect(text).not.toContain('nonce');
     } finally {
-      delete process.env.TODO_WSGI_TEST_SECRET;
+      delete process.env.WSGI_KIT_TEST_SECRET;
     }
   });
 
