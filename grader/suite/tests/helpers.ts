@@ -35,7 +35,7 @@ export function fieldsOf(todo: TodoJson): { id: number; title: string; done: boo
   return { id: todo.id, title: todo.title, done: todo.done };
 }
 
-const TODO_SETUP: Detail = {
+const ITEM_SHAPE: Detail = {
   why: 'Every to-do is a JSON object {"id": number, "title": string, "done": boolean}; the id is a positive integer.',
   hint: 'Build the answer from the stored to-do: {"id": todo.id, "title": todo.title, "done": todo.done}.',
 };
@@ -53,7 +53,7 @@ export function expectTodo(t: TestContext, value: unknown, what: string): TodoJs
     message: `${what} is not a to-do`,
     expected: '{"id": <positive integer>, "title": <string>, "done": <boolean>}',
     actual: excerpt(value),
-    ...TODO_SETUP,
+    ...ITEM_SHAPE,
   });
   return value as TodoJson;
 }
