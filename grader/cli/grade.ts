@@ -6,15 +6,16 @@
  * some failed, 2 for a usage error or (one submission) an app that cannot be
  * loaded — always with one line saying why.
  */
-import { discoverSubmissions, Grader, UsageError } from '../engine/index.ts';
+// Only the light modules load before the arguments are checked: --help and
+// usage errors answer at once, and grading starts the runner as early as it can.
 import type { GradeOptions } from '../engine/index.ts';
+import { UsageError } from '../engine/options.ts';
 import type { GradeRun } from '../results/types.ts';
-import { renderTerminal } from '../reports/terminal.ts';
+import type { TerminalOptions } from '../reports/terminal.ts';
 import { HELP, parseArgs } from './args.ts';
 import type { GradeArgs } from './args.ts';
-import { checkTargets, writeOutputs } from './grade-outputs.ts';
-import { createProgress } from './grade-progress.ts';
-import { watchSubmission } from './grade-watch.ts';
+
+type RenderTerminal = (run: GradeRun, options: TerminalOptions) => string;
 
 function optionsOf(args: GradeArgs): GradeOptions {
   return {
@@ -39,7 +40,7 @@ function loadFailure(run: GradeRun): string | undefined {
   return only?.status === 'load-error' ? (only.statusDetail ?? 'the app could not be loaded') : undefined;
 }
 
-function printReport(run: GradeRun, args: GradeArgs, color: boolean): number {
+function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeArgs, color: boolean): number {
   const problem = loadFailure(run);
   if (problem !== undefined) {
     process.stderr.write(`grade: ${problem}\n`);
@@ -57,21 +58,28 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+  const { discoverSubmissions, Grader } = await import('../engine/index.ts');
   const sources = await discoverSubmissions(args.paths);
-  await checkTargets(args, sources.length);
   if (args.watch && sources.length !== 1) throw new UsageError(`--watch grades one submission; ${sources.length} were found`);
 
+  // The runner (vitest) starts loading now; everything below overlaps with it.
   const grader = new Grader(optionsOf(args));
   try {
+    const terminal = import('../reports/terminal.ts');
+    const { checkTargets, writeOutputs } = await import('./grade-outputs.ts');
+    await checkTargets(args, sources.length);
+    const { renderTerminal } = await terminal;
     if (args.watch && sources[0] !== undefined) {
+      const { watchSubmission } = await import('./grade-watch.ts');
       const clear = (): void => {
         if (process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
       };
       return await watchSubmission(sources[0], grader, args.paths, (run) => {
-        printReport(run, args, color);
+        printReport(renderTerminal, run, args, color);
         void writeOutputs(run, args);
       }, clear);
     }
+    const { createProgress } = await import('./grade-progress.ts');
     const progress = sources.length > 1 ? createProgress(process.stderr, process.stderr.isTTY === true) : undefined;
     let run: GradeRun;
     try {
@@ -80,7 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
       progress?.finish();
     }
     await writeOutputs(run, args);
-    return printReport(run, args, color);
+    return printReport(renderTerminal, run, args, color);
   } finally {
     await grader.close();
   }

@@ -22,12 +22,12 @@ const CASE_NAME = /^(.*) \[([a-z]+)\]$/;
 export function buildCatalog(reports: Iterable<ModuleReport>): Map<string, SpecInfo> {
   const catalog = new Map<string, SpecInfo>();
   for (const report of reports) {
-    for (const item of report.cases) if (item.meta !== undefined && !catalog.has(item.meta.spec.id)) catalog.set(item.meta.spec.id, item.meta.spec);
+    for (const meta of report.meta?.cases ?? []) if (!catalog.has(meta.spec.id)) catalog.set(meta.spec.id, meta.spec);
   }
   return catalog;
 }
 
-/** A case whose worker left no meta (vitest stopped it, or the worker died): a failure with vitest's words. */
+/** A test the worker left no result for (vitest stopped it, or the worker died): a failure with vitest's words. */
 function fallbackCase(item: CaseReport, catalog: ReadonlyMap<string, SpecInfo>, reason: string): CaseMeta | undefined {
   const match = CASE_NAME.exec(item.name);
   const spec = match?.[1] === undefined ? undefined : catalog.get(match[1]);
@@ -86,12 +86,18 @@ export function collectSubmission(source: SubmissionSource, report: ModuleReport
     : report.errors[0] === undefined ? undefined : `grading failed: ${report.errors[0].message}`;
 
   const byId = new Map<string, { spec: SpecInfo; metas: CaseMeta[] }>();
-  for (const item of report?.cases ?? []) {
-    const meta = item.meta ?? fallbackCase(item, context.catalog, workerError ?? 'the test did not finish');
-    if (meta === undefined) continue;
+  const add = (meta: CaseMeta): void => {
     const entry = byId.get(meta.spec.id) ?? { spec: meta.spec, metas: [] };
     entry.metas.push(meta);
     byId.set(meta.spec.id, entry);
+  };
+  const metas = report?.meta?.cases ?? [];
+  metas.forEach(add);
+  const done = new Set(metas.map((meta) => `${meta.spec.id} [${meta.outcome.server}]`));
+  for (const item of report?.cases ?? []) {
+    if (done.has(item.name)) continue;
+    const meta = fallbackCase(item, context.catalog, workerError ?? 'the test did not finish');
+    if (meta !== undefined) add(meta);
   }
   // Tests the worker never reached still count: failed, with the reason.
   if (workerError !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * What crosses process boundaries inside the engine, all plain JSON:
  * - the grader writes a SubmissionConfig into each generated vitest entry file;
- * - a vitest worker leaves a CaseMeta on each test and a ModuleMeta on the file
+ * - a vitest worker leaves a ModuleMeta (every test's CaseMeta) on the file
  *   (vitest carries task.meta to the reporter);
  * - the vitest runner process sends RunnerMessages to the grader.
  */
@@ -62,6 +62,8 @@ export interface SubmissionFlags {
 
 /** Left on the test file (the submission) once all its tests ran. */
 export interface ModuleMeta {
+  /** Every test that ran, in suite order (server after server within a group). */
+  cases: CaseMeta[];
   flags: SubmissionFlags;
   output: CapturedOutput;
   durationMs: number;
@@ -69,17 +71,17 @@ export interface ModuleMeta {
 
 declare module '@vitest/runner' {
   interface TaskMeta {
-    todoWsgiCase?: CaseMeta;
     todoWsgiModule?: ModuleMeta;
   }
 }
 
-/** One test as the runner process saw it. */
+/**
+ * One test as vitest saw it: the results are in ModuleMeta.cases; this only
+ * stands in for a test that never finished there (e.g. vitest's own timeout).
+ */
 export interface CaseReport {
   /** vitest's name for it, "<id> [<server>]". */
   name: string;
-  meta?: CaseMeta;
-  /** vitest's verdict, in case the worker never got to write meta (e.g. vitest's own timeout). */
   state: 'passed' | 'failed' | 'skipped' | 'pending';
   errors: string[];
 }

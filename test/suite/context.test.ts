@@ -6,7 +6,7 @@ import type { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RequestRecord } from '../../grader/sandbox/types.ts';
 import type { TestSpec } from '../../grader/suite/define.ts';
-import { GradingContext, matchRecords } from '../../grader/suite/runtime/context.ts';
+import { attachRecords, GradingContext, matchRecords } from '../../grader/suite/runtime/context.ts';
 import { GradeFailure } from '../../grader/suite/runtime/grade-failure.ts';
 import { createClient } from '../../grader/suite/runtime/http.ts';
 
@@ -52,7 +52,7 @@ function context(requestTimeoutMs = 2000): GradingContext {
   records = [];
   return new GradingContext({
     spec, server: 'simple', seed: 7, runs: 3, client, requestTimeoutMs,
-    app: { drainRecords: async () => records.splice(0), fresh: async () => undefined },
+    app: { fresh: async () => undefined },
     checkDeadline: () => undefined,
   });
 }
@@ -68,13 +68,13 @@ function failureOf(run: () => unknown): GradeFailure['failure'] {
 }
 
 describe('request()', () => {
-  test('records the exchange, the curl line and (after settle) the environ', async () => {
+  test('records the exchange, the curl line and (once records are attached) the environ', async () => {
     const t = context();
     const reply = await t.request('POST', '/todos?x=1', { json: { title: 'x' } });
     expect(reply.status).toBe(200);
     expect(reply.headers['x-twice']).toBe('a, b');
     expect(reply.rawHeaders.filter(([name]) => name.toLowerCase() === 'x-twice')).toHaveLength(2);
-    await t.settle();
+    attachRecords([t], records.splice(0));
     const [exchange] = t.transcript.exchanges();
     expect(exchange?.request).toEqual({
       method: 'POST', target: '/todos?x=1', body: '{"title":"x"}',
@@ -110,7 +110,7 @@ describe('request()', () => {
     const t = context();
     await t.request('GET', '/ok');
     await t.request('GET', '/boom');
-    await t.settle();
+    attachRecords([t], records.splice(0));
     expect(t.appErrors).toEqual([{ error: { message: 'TypeError: boom\n    at app.ts:3' }, requestIndex: 1, status: 500 }]);
   });
 
@@ -158,6 +158,20 @@ describe('assertions', () => {
     expect(failureOf(() => t.expectEqual({ a: 1 }, { a: 2 }, 'the to-do')).message).toBe('the to-do: .a is 1, expected 2');
     expect(failureOf(() => t.expectTrue(false, { message: 'nope', why: 'because' }))).toEqual({ message: 'nope', why: 'because', hint: 'The hint' });
   });
+});
+
+test('attachRecords spreads one drain over several tests, in order', async () => {
+  const first = context();
+  await first.request('GET', '/one');
+  const second = context();
+  await second.request('GET', '/boom');
+  attachRecords([first, second], [
+    { environ: { REQUEST_METHOD: 'GET', PATH_INFO: '/one' }, errors: [] },
+    { environ: { REQUEST_METHOD: 'GET', PATH_INFO: '/boom' }, errors: [{ message: 'x' }] },
+  ]);
+  expect(first.transcript.exchanges()[0]?.environ?.PATH_INFO).toBe('/one');
+  expect(first.appErrors).toEqual([]);
+  expect(second.appErrors).toEqual([{ error: { message: 'x' }, requestIndex: 0, status: 500 }]);
 });
 
 test('matchRecords pairs records with requests by method and path, skipping requests that never reached the app', () => {

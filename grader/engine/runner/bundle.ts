@@ -1,29 +1,40 @@
 /**
  * child.ts as one plain ES module that `node` runs without tsx. Written under
  * node_modules/.cache so its bare imports (vitest/node) resolve from the
- * project; named by content hash, so concurrent graders share it safely.
+ * project. It is keyed by a hash of its sources, so a grade that finds it
+ * already built starts the runner without calling esbuild at all; the name
+ * is content-addressed, so concurrent graders share it safely.
+ *
+ * child.ts imports only files of this folder and ../protocol.ts: the key
+ * covers exactly those.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
+const HERE = fileURLToPath(new URL('./', import.meta.url));
+const ENTRY = join(HERE, 'child.ts');
+const PROTOCOL = fileURLToPath(new URL('../protocol.ts', import.meta.url));
 const CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'todo-wsgi');
 
 async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return stat(path).then(() => true, () => false);
+}
+
+async function sourceKey(): Promise<string> {
+  const files = [...(await readdir(HERE)).filter((name) => name.endsWith('.ts')).sort().map((name) => join(HERE, name)), PROTOCOL];
+  const hash = createHash('sha256').update(process.version);
+  for (const file of files) hash.update(file).update('\0').update(await readFile(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** Build (or reuse) the runner bundle; returns its path. */
 export async function runnerBundle(): Promise<string> {
+  const path = join(CACHE_DIR, `runner-${await sourceKey()}.mjs`);
+  if (await exists(path)) return path;
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [ENTRY],
     bundle: true,
@@ -36,9 +47,6 @@ export async function runnerBundle(): Promise<string> {
   });
   const code = result.outputFiles[0]?.contents;
   if (code === undefined) throw new Error('esbuild produced no runner bundle');
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const path = join(CACHE_DIR, `runner-${hash}.mjs`);
-  if (await exists(path)) return path;
   await mkdir(CACHE_DIR, { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, code);

@@ -8,10 +8,8 @@ import type { CaseReport, ModuleReport } from '../protocol.ts';
 
 function caseReport(test: TestCase): CaseReport {
   const result = test.result();
-  const meta = test.meta().todoWsgiCase;
   return {
     name: test.name,
-    ...(meta === undefined ? {} : { meta }),
     state: result.state,
     errors: (result.errors ?? []).map((error) => error.message),
   };

@@ -12,12 +12,18 @@ import type { Client } from 'undici';
 import { startAppProcess } from '../../sandbox/app-process.ts';
 import type { AppHandle, AppStartFailure, CapturedOutput } from '../../sandbox/types.ts';
 import type { ServerName } from '../../wsgi/types.ts';
+import { attachRecords } from '../../suite/runtime/context.ts';
+import type { GradingContext } from '../../suite/runtime/context.ts';
 import { createClient } from '../../suite/runtime/http.ts';
 import { Semaphore } from './semaphore.ts';
 
 export interface LiveApp {
   handle: AppHandle;
   client: Client;
+  /** Tests that ran here whose records are not fetched yet (see settle()). */
+  pending: GradingContext[];
+  /** False until a test ran here: a new process needs no fresh(). */
+  used: boolean;
 }
 
 export interface PoolSettings {
@@ -107,10 +113,26 @@ export class AppPool {
     if (borrowed) this.slots.release();
   }
 
-  /** Kill every process (the submission is done). */
+  /**
+   * Fetch the records of the tests that ran on `live` (and of `also`) and
+   * hand them over. Called when a test failed (its explanation may need
+   * them) and before a healthy process ends; never for a hung one.
+   */
+  async settle(live: LiveApp, also?: GradingContext): Promise<void> {
+    const contexts = also === undefined ? live.pending : [...live.pending, also];
+    live.pending = [];
+    if (contexts.length === 0) return;
+    const records = await live.handle.drainRecords().catch(() => []);
+    attachRecords(contexts, records);
+  }
+
+  /** Settle and kill every process (the submission is done). */
   async close(): Promise<void> {
     this.idle.length = 0;
-    await Promise.allSettled([...this.all].map((live) => this.discard(live)));
+    await Promise.allSettled([...this.all].map(async (live) => {
+      if (live.handle.alive) await this.settle(live);
+      await this.discard(live);
+    }));
   }
 
   /** What every process of this pool printed, in order of their end. */
@@ -142,7 +164,7 @@ export class AppPool {
         starts.release();
       }
     }
-    const live = { handle, client: createClient(handle.url) };
+    const live: LiveApp = { handle, client: createClient(handle.url), pending: [], used: false };
     this.all.add(live);
     return live;
   }

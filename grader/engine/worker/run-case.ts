@@ -1,8 +1,11 @@
 /**
- * One test on one server: get the group's app process, reset the app, run
- * the test body, then read the outcome — an assertion failure, a hang (the
- * process is killed so the next test starts clean), a crash, or a contract
- * violation the validator recorded.
+ * One test on one server: borrow an app process of the server, reset the
+ * app, run the test body, then read what happened — an assertion failure, a
+ * hang (the process is killed so the next test starts clean), a crash.
+ *
+ * What the app recorded (environ, errors, contract violations) is fetched
+ * lazily: at once when the test failed, otherwise when the process is done
+ * (see AppPool.settle); finishCase() then turns the whole into results.
  */
 import type { Failure, ServerName } from '../../results/types.ts';
 import type { AppHandle, ExitInfo } from '../../sandbox/types.ts';
@@ -16,6 +19,17 @@ import type { SubmissionState } from './submission.ts';
 
 /** How long a process that lost a connection gets to show it is exiting. */
 const EXIT_GRACE_MS = 1_000;
+
+/** A test that ran; its records may still be on their way. */
+export interface RanCase {
+  test: CollectedTest;
+  server: ServerName;
+  seed: number;
+  /** The failure as the test saw it, before app errors explain it. */
+  failure?: Failure;
+  context?: GradingContext;
+  durationMs: number;
+}
 
 /** A 32-bit seed per (run seed, test id): the same on both servers, independent of order. */
 export function testSeed(runSeed: number, id: string): number {
@@ -50,40 +64,29 @@ function unexpectedFailure(error: unknown): Failure {
   return { message: `the test could not finish: ${message}` };
 }
 
-export async function runCase(submission: SubmissionState, pool: AppPool | undefined, test: CollectedTest, server: ServerName): Promise<CaseMeta> {
-  let started = performance.now();
+export async function runCase(submission: SubmissionState, pool: AppPool | undefined, test: CollectedTest, server: ServerName): Promise<RanCase> {
   const seed = testSeed(submission.config.seed, test.spec.id);
-  const finish = (failure: Failure | undefined, context?: GradingContext): CaseMeta => ({
-    spec: test.info,
-    ...(context?.seedUsed ? { seed } : {}),
-    outcome: {
-      server,
-      status: failure === undefined ? 'passed' : 'failed',
-      ...(failure === undefined ? {} : { failure }),
-      transcript: context?.transcript.exchanges() ?? [],
-      curl: context?.transcript.curl() ?? [],
-      durationMs: Math.round(performance.now() - started),
-    },
+  const ran = (failure: Failure | undefined, durationMs = 0, context?: GradingContext): RanCase => ({
+    test, server, seed, durationMs, ...(failure === undefined ? {} : { failure }), ...(context === undefined ? {} : { context }),
   });
 
   const early = submission.precheck();
-  if (early !== undefined || pool === undefined) return finish(early ?? { message: 'the app could not be loaded' });
+  if (early !== undefined || pool === undefined) return ran(early ?? { message: 'the app could not be loaded' });
 
   let live: LiveApp;
   try {
     live = await pool.acquire();
   } catch (error) {
-    return finish(submission.startFailed(error));
+    return ran(submission.startFailed(error));
   }
   // The other server's process may have failed to start meanwhile.
   const sticky = submission.precheck();
   if (sticky !== undefined) {
     pool.release(live);
-    return finish(sticky);
+    return ran(sticky);
   }
-  // The test's own time: waiting for a free process does not count.
-  started = performance.now();
 
+  const started = performance.now();
   const context = new GradingContext({
     spec: test.spec,
     server,
@@ -97,13 +100,15 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
 
   let failure: Failure | undefined;
   try {
-    await live.handle.fresh();
+    // A process that has just started holds a fresh app already.
+    if (live.used) await live.handle.fresh();
+    live.used = true;
     await test.body(context);
   } catch (error) {
     failure = isGradeFailure(error) ? error.failure : unexpectedFailure(error);
   }
+  const durationMs = Math.round(performance.now() - started);
 
-  await context.settle();
   if (context.transportError?.kind === 'timeout') {
     // The app is stuck in a loop: this process will never answer again.
     await pool.discard(live, true);
@@ -112,12 +117,33 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
     if (exit !== undefined) {
       submission.crashed(exit.reason);
       failure = crashFailure(exit);
+    } else {
+      await pool.settle(live, context);
     }
     // A process that dropped a connection is not trusted with the next test.
     await pool.discard(live, true);
   } else {
+    if (failure === undefined) live.pending.push(context);
+    // A failure is explained by what the app raised: fetch that now, while the process is up.
+    else await pool.settle(live, context);
     pool.release(live);
   }
+  return ran(failure, durationMs, context);
+}
 
-  return finish(explainWithAppErrors(failure, context.appErrors), context);
+/** The result of a test, once every record that could arrive has. */
+export function finishCase(ran: RanCase): CaseMeta {
+  const failure = explainWithAppErrors(ran.failure, ran.context?.appErrors ?? []);
+  return {
+    spec: ran.test.info,
+    ...(ran.context?.seedUsed ? { seed: ran.seed } : {}),
+    outcome: {
+      server: ran.server,
+      status: failure === undefined ? 'passed' : 'failed',
+      ...(failure === undefined ? {} : { failure }),
+      transcript: ran.context?.transcript.exchanges() ?? [],
+      curl: ran.context?.transcript.curl() ?? [],
+      durationMs: ran.durationMs,
+    },
+  };
 }

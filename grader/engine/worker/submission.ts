@@ -11,6 +11,8 @@ import { formatDuration } from '../../suite/runtime/http.ts';
 import type { ServerName } from '../../wsgi/types.ts';
 import type { ModuleMeta, SubmissionConfig, SubmissionFlags } from '../protocol.ts';
 import { AppPool, startFailureOf } from './app-pool.ts';
+import { finishCase } from './run-case.ts';
+import type { RanCase } from './run-case.ts';
 
 /** Bytes of stdout and of stderr kept per submission. */
 const OUTPUT_LIMIT = 64 * 1024;
@@ -22,6 +24,7 @@ export class SubmissionState {
   private startedAt = 0;
   private deadline = Number.POSITIVE_INFINITY;
   private readonly pools = new Map<ServerName, AppPool>();
+  private readonly ran: Array<{ order: number; ran: RanCase }> = [];
 
   constructor(config: SubmissionConfig) {
     this.config = config;
@@ -86,10 +89,17 @@ export class SubmissionState {
     this.flags.crashed ??= reason;
   }
 
+  /** Keep a test's outcome; `order` is its place in the suites, so results never depend on timing. */
+  record(order: number, ran: RanCase): void {
+    this.ran.push({ order, ran });
+  }
+
   async end(): Promise<ModuleMeta> {
     const pools = [...this.pools.values()];
+    // Closing settles every process: the last records arrive before results are made.
     await Promise.allSettled(pools.map((pool) => pool.close()));
     return {
+      cases: this.ran.sort((a, b) => a.order - b.order).map((entry) => finishCase(entry.ran)),
       flags: this.flags,
       output: joinOutputs(pools.flatMap((pool) => pool.output())),
       durationMs: Math.round(performance.now() - this.startedAt),

@@ -18,10 +18,10 @@ import { excerpt, Transcript } from './transcript.ts';
 
 /** What the context needs of the app process it talks to. */
 export interface AppLink {
-  /** The app's records since the last call (the environ of each request, app errors). */
-  drainRecords(): Promise<RequestRecord[]>;
   /** A fresh app instance in the same process. */
   fresh(): Promise<void>;
+  /** Not called by the context (the engine fetches records per process); accepted so an AppHandle fits. */
+  drainRecords?(): Promise<RequestRecord[]>;
 }
 
 export interface ContextOptions {
@@ -43,9 +43,6 @@ export interface ObservedError {
   requestIndex: number;
   status?: number;
 }
-
-/** How long to wait for the child's records before giving up on them. */
-const DRAIN_TIMEOUT_MS = 1_000;
 
 export class GradingContext implements TestContext {
   readonly server: ServerName;
@@ -163,34 +160,37 @@ export class GradingContext implements TestContext {
     return { ...failure, why: failure.why ?? this.options.spec.rule, hint: failure.hint ?? this.options.spec.hint };
   }
 
-  /**
-   * After the test: fetch what the app recorded and tie each record (its
-   * environ, its errors) to the request that produced it. One round trip per
-   * test rather than per request; skipped after a hang (the process is stuck).
-   */
-  async settle(): Promise<void> {
-    if (this.transportError?.kind === 'timeout' || this.sent.length === 0) return;
-    const records = await this.drain();
-    for (const [record, index] of matchRecords(records, this.sent)) {
-      const exchange = index === undefined ? undefined : this.sent[index];
-      if (exchange !== undefined && exchange.environ === undefined) exchange.environ = record.environ;
-      const status = exchange?.response?.status;
-      for (const error of record.errors) {
-        this.appErrors.push({ error, requestIndex: index ?? this.sent.length - 1, ...(status === undefined ? {} : { status }) });
-      }
-    }
+  /** Every request of the test, in order (the capped transcript's exchanges are the same objects). */
+  requests(): readonly Exchange[] {
+    return this.sent;
   }
 
-  private async drain(): Promise<RequestRecord[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<RequestRecord[]>((resolve) => {
-      timer = setTimeout(() => resolve([]), DRAIN_TIMEOUT_MS);
+  /** What the app recorded for request `index` of this test: its environ, its errors. */
+  absorb(index: number, record: RequestRecord): void {
+    const exchange = this.sent[index];
+    if (exchange !== undefined && exchange.environ === undefined) exchange.environ = record.environ;
+    const status = exchange?.response?.status;
+    for (const error of record.errors) this.appErrors.push({ error, requestIndex: index, ...(status === undefined ? {} : { status }) });
+  }
+}
+
+/**
+ * Hand the records an app process made to the tests that ran on it, in
+ * order. Drained once for several tests (a round trip per test would cost
+ * more than the test): the records are matched to the requests of all of them.
+ */
+export function attachRecords(contexts: readonly GradingContext[], records: readonly RequestRecord[]): void {
+  const owners: Array<[GradingContext, number]> = [];
+  const sent: Exchange[] = [];
+  for (const context of contexts) {
+    context.requests().forEach((exchange, index) => {
+      owners.push([context, index]);
+      sent.push(exchange);
     });
-    try {
-      return await Promise.race([this.options.app.drainRecords().catch(() => []), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+  for (const [record, index] of matchRecords(records, sent)) {
+    const owner = index === undefined ? undefined : owners[index];
+    if (owner !== undefined) owner[0].absorb(owner[1], record);
   }
 }
 
