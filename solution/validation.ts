@@ -6,12 +6,19 @@
 import type { Request } from './http.ts';
 import type { TodoFields } from './todos.ts';
 
-/** Either the checked value, or the status and message of the error answer. */
-export type Checked<T> = { ok: true; value: T } | { ok: false; status: 400 | 415; error: string };
+/** Why a request was refused: the status and message of the error answer. */
+export interface Rejection {
+  ok: false;
+  status: 400 | 415;
+  error: string;
+}
+
+/** Either the checked value, or why it was refused. */
+export type Checked<T> = { ok: true; value: T } | Rejection;
 
 type JsonObject = Record<string, unknown>;
 
-function rejected(status: 400 | 415, error: string): { ok: false; status: 400 | 415; error: string } {
+function rejected(status: 400 | 415, error: string): Rejection {
   return { ok: false, status, error };
 }
 
