@@ -20,7 +20,7 @@ import { Semaphore } from './semaphore.ts';
 export interface LiveApp {
   handle: AppHandle;
   client: Client;
-  /** Tests that ran here whose records are not fetched yet (see settle()). */
+  /** Tests that ran here, in order, whose records are not fetched yet (see settle()). */
   pending: GradingContext[];
   /** False until a test ran here: a new process needs no fresh(). */
   used: boolean;
@@ -104,22 +104,27 @@ export class AppPool {
     this.slots.release();
   }
 
-  /** Give back a hung or dead app: it is killed, never reused. */
+  /**
+   * Give back a hung or dead app: it is killed, never reused. The records it
+   * sent before it stopped are still delivered (an ended process needs no
+   * round trip to hand them over).
+   */
   async discard(live: LiveApp, borrowed = false): Promise<void> {
     if (this.all.delete(live)) {
       this.outputs.push(live.handle.output());
       await Promise.allSettled([live.client.destroy(), live.handle.kill()]);
+      await this.settle(live);
     }
     if (borrowed) this.slots.release();
   }
 
   /**
-   * Fetch the records of the tests that ran on `live` (and of `also`) and
-   * hand them over. Called when a test failed (its explanation may need
-   * them) and before a healthy process ends; never for a hung one.
+   * Fetch the records of the tests that ran on `live` and hand them over:
+   * once per process, when it ends — a round trip per test would cost more
+   * than many tests do.
    */
-  async settle(live: LiveApp, also?: GradingContext): Promise<void> {
-    const contexts = also === undefined ? live.pending : [...live.pending, also];
+  async settle(live: LiveApp): Promise<void> {
+    const contexts = live.pending;
     live.pending = [];
     if (contexts.length === 0) return;
     const records = await live.handle.drainRecords().catch(() => []);

@@ -4,8 +4,8 @@
  * hang (the process is killed so the next test starts clean), a crash.
  *
  * What the app recorded (environ, errors, contract violations) is fetched
- * lazily: at once when the test failed, otherwise when the process is done
- * (see AppPool.settle); finishCase() then turns the whole into results.
+ * when the process is done (see AppPool.settle); finishCase() then turns the
+ * whole into results.
  */
 import type { Failure, ServerName } from '../../results/types.ts';
 import type { AppHandle, ExitInfo } from '../../sandbox/types.ts';
@@ -109,6 +109,7 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
   }
   const durationMs = Math.round(performance.now() - started);
 
+  live.pending.push(context);
   if (context.transportError?.kind === 'timeout') {
     // The app is stuck in a loop: this process will never answer again.
     await pool.discard(live, true);
@@ -117,15 +118,10 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
     if (exit !== undefined) {
       submission.crashed(exit.reason);
       failure = crashFailure(exit);
-    } else {
-      await pool.settle(live, context);
     }
     // A process that dropped a connection is not trusted with the next test.
     await pool.discard(live, true);
   } else {
-    if (failure === undefined) live.pending.push(context);
-    // A failure is explained by what the app raised: fetch that now, while the process is up.
-    else await pool.settle(live, context);
     pool.release(live);
   }
   return ran(failure, durationMs, context);
