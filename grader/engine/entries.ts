@@ -9,6 +9,7 @@ import { prepareSubmission } from '../sandbox/prepare.ts';
 import type { PreparedSubmission } from '../sandbox/types.ts';
 import type { SubmissionSource } from './discover.ts';
 import type { SubmissionConfig } from './protocol.ts';
+import { ENTRY_SUFFIX } from './protocol.ts';
 
 const REGISTER = fileURLToPath(new URL('./register.ts', import.meta.url));
 
@@ -52,7 +53,7 @@ export function entrySource(config: SubmissionConfig): string {
 }
 
 export async function writeEntry(runDir: string, config: SubmissionConfig): Promise<string> {
-  const path = join(runDir, `submission-${String(config.index).padStart(4, '0')}.grade.mjs`);
+  const path = join(runDir, `submission-${String(config.index).padStart(4, '0')}${ENTRY_SUFFIX}`);
   await writeFile(path, entrySource(config));
   return path;
 }

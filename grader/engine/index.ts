@@ -20,7 +20,7 @@ import { prepareAll, writeEntry } from './entries.ts';
 import { resolveOptions, UsageError } from './options.ts';
 import type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts';
 import type { ModuleReport, RunnerSettings, SubmissionConfig, SuiteFile } from './protocol.ts';
-import { PROJECT_ROOT } from './runner/bundle.ts';
+import { CACHE_DIR, PROJECT_ROOT } from './runner/bundle.ts';
 import { RunnerSession } from './runner/session.ts';
 
 export type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts';
@@ -45,6 +45,7 @@ export function processesPerServer(jobs: number, submissions: number): number {
 export function runnerSettings(options: ResolvedOptions): RunnerSettings {
   return {
     root: PROJECT_ROOT,
+    cacheDir: CACHE_DIR,
     pool: 'threads',
     maxWorkers: options.jobs,
     maxConcurrency: GROUPS_AT_ONCE,
@@ -139,7 +140,7 @@ async function gradeIn(
 ): Promise<SubmissionResult[]> {
   const [prepared, sandbox] = await Promise.all([
     prepareAll(sources, runDir, Math.max(2, availableParallelism())),
-    ensureRuntimeBundle().then((): SandboxReport => sandboxReport()),
+    ensureRuntimeBundle().then((): SandboxReport => sandboxReport({ sandbox: options.sandbox, startTimeoutMs: options.startTimeoutMs })),
   ]);
   const files = await Promise.all(prepared.map((submission, index) => {
     const config: SubmissionConfig = {

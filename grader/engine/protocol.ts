@@ -107,9 +107,14 @@ export type RunnerCommand =
   | { type: 'run'; files: string[] }
   | { type: 'close' };
 
+/** How generated entry files end (the runner keeps them out of vitest's module cache). */
+export const ENTRY_SUFFIX = '.grade.mjs';
+
 /** vitest settings the grader chooses for the runner process. */
 export interface RunnerSettings {
   root: string;
+  /** node_modules/.cache/todo-wsgi: vitest's module cache goes below. */
+  cacheDir: string;
   pool: 'threads' | 'forks';
   maxWorkers: number;
   maxConcurrency: number;

@@ -9,7 +9,7 @@
  * covers exactly those.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,19 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const HERE = fileURLToPath(new URL('./', import.meta.url));
 const ENTRY = join(HERE, 'child.ts');
 const PROTOCOL = fileURLToPath(new URL('../protocol.ts', import.meta.url));
-const CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'todo-wsgi');
+export const CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'todo-wsgi');
+
+/** Bundles of older sources are removed once unused this long (another checkout may share the cache). */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+async function pruneStale(keep: string): Promise<void> {
+  for (const name of await readdir(CACHE_DIR).catch(() => [])) {
+    const path = join(CACHE_DIR, name);
+    if (path === keep || !/^runner-[0-9a-f]+\.mjs(\..*\.tmp)?$/.test(name)) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (info !== undefined && Date.now() - info.mtimeMs > STALE_MS) await rm(path, { force: true });
+  }
+}
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
@@ -51,5 +63,6 @@ export async function runnerBundle(): Promise<string> {
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, code);
   await rename(temp, path);
+  await pruneStale(path);
   return path;
 }

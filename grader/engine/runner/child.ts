@@ -6,9 +6,26 @@
  *
  * Started by session.ts from an esbuild bundle of this file.
  */
+import { join } from 'node:path';
 import { createVitest } from 'vitest/node';
+import type { VitestPluginContext } from 'vitest/node';
 import type { RunnerCommand, RunnerMessage, RunnerSettings } from '../protocol.ts';
+import { ENTRY_SUFFIX } from '../protocol.ts';
 import { ForwardingReporter } from './reporter.ts';
+
+/**
+ * vitest's file cache of transformed modules: the grader's own TypeScript
+ * (engine, runtime, sandbox, suites) is transformed once, not at every grade —
+ * about half of the time vitest takes to load a submission's tests. It is
+ * keyed by content and written atomically, so concurrent graders can share it.
+ * The generated entry files (one per submission and run) are left out.
+ */
+const skipEntryFiles = {
+  name: 'todo-wsgi:entry-files-uncached',
+  configureVitest({ experimental_defineCacheKeyGenerator }: VitestPluginContext): void {
+    experimental_defineCacheKeyGenerator(({ id }) => (id.endsWith(ENTRY_SUFFIX) ? false : undefined));
+  },
+};
 
 function send(message: RunnerMessage): void {
   process.send?.(message);
@@ -33,7 +50,8 @@ async function main(): Promise<void> {
     passWithNoTests: true,
     silent: true,
     coverage: { enabled: false },
-  });
+    experimental: { fsModuleCache: true, fsModuleCachePath: join(settings.cacheDir, 'vitest') },
+  }, { plugins: [skipEntryFiles] });
 
   let queue = Promise.resolve();
   process.on('message', (command: RunnerCommand) => {
