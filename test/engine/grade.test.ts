@@ -118,3 +118,13 @@ test('grading again gives the same scores', async () => {
     s.tests.map((t) => [t.id, t.outcomes.simple?.status, t.outcomes.socket?.status])]);
   expect(scores(again.submissions)).toEqual(scores(['good', 'picky', 'violation'].map(submission)));
 }, 120_000);
+
+test('the per-submission time limit fails the tests not reached, with status "timeout"', async () => {
+  const limited = await grade([join(classDir, 'good.ts')], { ...options, submissionTimeoutMs: 1 });
+  const sub = limited.submissions[0];
+  expect(sub?.status).toBe('timeout');
+  expect(sub?.statusDetail).toMatch(/grading stopped after 1 ms/);
+  expect(sub?.score).toBe(0);
+  const messages = new Set(sub?.tests.flatMap((t) => Object.values(t.outcomes).map((o) => o.failure?.message)));
+  expect([...messages]).toEqual(['not run: grading this submission took longer than 1 ms (--timeout)']);
+}, 60_000);
