@@ -17,6 +17,8 @@ import type { GradeArgs } from './args.ts';
 
 type RenderTerminal = (run: GradeRun, options: TerminalOptions) => string;
 
+class Interrupted extends Error {}
+
 function optionsOf(args: GradeArgs): GradeOptions {
   return {
     tiers: args.tiers,
@@ -81,10 +83,21 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const { createProgress } = await import('./grade-progress.ts');
     const progress = sources.length > 1 ? createProgress(process.stderr, process.stderr.isTTY === true) : undefined;
+    // Ctrl-C: stop the runner and let grade() remove its temp folder before leaving.
+    let interrupted = false;
+    const onInterrupt = (): void => {
+      interrupted = true;
+      grader.abort();
+    };
+    process.once('SIGINT', onInterrupt);
     let run: GradeRun;
     try {
       run = await grader.grade(args.paths, progress?.update);
+    } catch (error) {
+      if (interrupted) throw new Interrupted();
+      throw error;
     } finally {
+      process.off('SIGINT', onInterrupt);
       progress?.finish();
     }
     await writeOutputs(run, args);
@@ -99,10 +112,12 @@ try {
 } catch (error) {
   if (error instanceof UsageError) {
     process.stderr.write(`grade: ${error.message}\n`);
+  } else if (error instanceof Interrupted) {
+    process.stderr.write('grade: interrupted\n');
   } else {
     process.stderr.write(`grade: the grader failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
-  process.exitCode = 2;
+  process.exitCode = error instanceof Interrupted ? 130 : 2;
 }
 // Everything is closed by now; this only guards against a stray handle keeping the process up.
 setTimeout(() => process.exit(), 2_000).unref();

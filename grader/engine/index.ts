@@ -118,6 +118,11 @@ export class Grader {
   async close(): Promise<void> {
     await this.session.close();
   }
+
+  /** Stop at once (Ctrl-C): a grade() under way rejects, after removing its temp folder. */
+  abort(): void {
+    this.session.abort();
+  }
 }
 
 /** Grade every submission found under `paths` (one runner process, closed at the end). */

@@ -60,6 +60,15 @@ export class RunnerSession {
     clearTimeout(timer);
   }
 
+  /**
+   * Stop now (Ctrl-C): a running run() rejects. The app processes notice
+   * their parent is gone (IPC disconnect) and exit on their own.
+   */
+  abort(): void {
+    this.closing = true;
+    if (this.child !== undefined && !this.exited) this.child.kill('SIGKILL');
+  }
+
   private async start(settings: RunnerSettings): Promise<void> {
     const bundle = await this.bundled;
     if (this.closing) throw new Error('the runner was closed before it started');
