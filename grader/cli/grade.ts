@@ -9,7 +9,7 @@
 // Only the light modules load before the arguments are checked: --help and
 // usage errors answer at once, and grading starts the runner as early as it can.
 import type { GradeOptions } from '../engine/index.ts';
-import { UsageError } from '../engine/options.ts';
+import { resolveOptions, UsageError } from '../engine/options.ts';
 import type { GradeRun } from '../results/types.ts';
 import type { TerminalOptions } from '../reports/terminal.ts';
 import { HELP, parseArgs } from './args.ts';
@@ -60,13 +60,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
-  const { discoverSubmissions, Grader } = await import('../engine/index.ts');
-  const sources = await discoverSubmissions(args.paths);
-  if (args.watch && sources.length !== 1) throw new UsageError(`--watch grades one submission; ${sources.length} were found`);
-
-  // The runner (vitest) starts loading now; everything below overlaps with it.
-  const grader = new Grader(optionsOf(args));
+  // The runner (vitest, the slowest thing to load) starts first; everything below overlaps with it.
+  const options = optionsOf(args);
+  const { RunnerSession } = await import('../engine/runner/session.ts');
+  const { runnerSettings } = await import('../engine/runner/settings.ts');
+  const session = new RunnerSession(runnerSettings(resolveOptions(options)));
   try {
+    const engine = await import('../engine/index.ts');
+    const grader = new engine.Grader(options, session);
+    const sources = await engine.discoverSubmissions(args.paths);
+    if (args.watch && sources.length !== 1) throw new UsageError(`--watch grades one submission; ${sources.length} were found`);
     const terminal = import('../reports/terminal.ts');
     const { checkTargets, writeOutputs } = await import('./grade-outputs.ts');
     await checkTargets(args, sources.length);
@@ -103,7 +106,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await writeOutputs(run, args);
     return printReport(renderTerminal, run, args, color);
   } finally {
-    await grader.close();
+    await session.close();
   }
 }
 

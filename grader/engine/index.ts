@@ -19,41 +19,16 @@ import type { SubmissionSource } from './discover.ts';
 import { prepareAll, writeEntry } from './entries.ts';
 import { resolveOptions, UsageError } from './options.ts';
 import type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts';
-import type { ModuleReport, RunnerSettings, SubmissionConfig, SuiteFile } from './protocol.ts';
-import { CACHE_DIR, PROJECT_ROOT } from './runner/bundle.ts';
+import type { ModuleReport, SubmissionConfig, SuiteFile } from './protocol.ts';
 import { RunnerSession } from './runner/session.ts';
+import { processesPerServer, runnerSettings } from './runner/settings.ts';
 
 export type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts';
 export { DEFAULTS, UsageError, resolveOptions } from './options.ts';
 export type { SubmissionSource } from './discover.ts';
 export { discoverSubmissions } from './discover.ts';
-
-/** Groups of one submission run at once (vitest's maxConcurrency). */
-const GROUPS_AT_ONCE = 4;
-
-/**
- * App processes per server for each submission: a class run already keeps
- * every core busy with one per server; a lone submission may use the spare
- * cores to run its groups side by side.
- */
-export function processesPerServer(jobs: number, submissions: number): number {
-  const atOnce = Math.max(1, Math.min(jobs, submissions));
-  // Each submission already runs one process per server.
-  return Math.max(1, Math.min(2, Math.floor(availableParallelism() / (2 * atOnce))));
-}
-
-export function runnerSettings(options: ResolvedOptions): RunnerSettings {
-  return {
-    root: PROJECT_ROOT,
-    cacheDir: CACHE_DIR,
-    // Measured: forks and threads cost the same here; forks keep a crashing worker from taking the runner down.
-    pool: 'forks',
-    maxWorkers: options.jobs,
-    maxConcurrency: GROUPS_AT_ONCE,
-    // vitest's own limit is only a backstop: the engine's limits fire first.
-    testTimeoutMs: options.submissionTimeoutMs + options.startTimeoutMs + options.requestTimeoutMs + 10_000,
-  };
-}
+export { RunnerSession } from './runner/session.ts';
+export { runnerSettings } from './runner/settings.ts';
 
 function gradeRunOf(options: ResolvedOptions, startedAt: Date, submissions: SubmissionResult[]): GradeRun {
   return {
@@ -93,9 +68,10 @@ export class Grader {
   readonly options: ResolvedOptions;
   private readonly session: RunnerSession;
 
-  constructor(options: GradeOptions = {}) {
+  /** `session`: a runner started earlier with runnerSettings() of the same options (the CLI starts it first thing). */
+  constructor(options: GradeOptions = {}, session?: RunnerSession) {
     this.options = resolveOptions(options);
-    this.session = new RunnerSession(runnerSettings(this.options));
+    this.session = session ?? new RunnerSession(runnerSettings(this.options));
   }
 
   /** Grade every submission found under `paths`. Rejects with UsageError for a mistake in the call. */
