@@ -132,8 +132,16 @@ function todoProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-function ignoredMember(value: Record<string, unknown>, ignored: readonly string[]): string | undefined {
-  return ignored.find((name) => Object.hasOwn(value, name));
+/** The members a to-do may have: exactly these (level 3 adds _links). */
+const TODO_MEMBERS: ReadonlySet<string> = new Set(['id', 'title', 'done', '_links']);
+
+/** The first member a to-do must not have: one a request sent (ignored, never echoed), or any other. */
+function memberMismatch(value: Record<string, unknown>, ignored: readonly string[], where: string): Verdict | undefined {
+  const echoed = ignored.find((name) => Object.hasOwn(value, name));
+  if (echoed !== undefined) return fail(`with the unknown member "${echoed}" of a request kept ${where}`, `no "${echoed}" member`, show(value), RULES.ignored);
+  const other = Object.keys(value).find((name) => !TODO_MEMBERS.has(name));
+  if (other === undefined) return undefined;
+  return fail(`with a member "${other}" ${where}: a to-do has exactly id, title and done (and _links in level 3)`, 'members id, title, done (and _links)', show(value), RULES.todo);
 }
 
 /** The id a Location value names: "/todos/7" or "http://host:port/todos/7" → 7. */
@@ -161,8 +169,8 @@ function compareCreated(expect: Extract<Expectation, { kind: 'created' }>, reply
     const sent = /"done"/.test(request.body ?? '') ? `sent "done": ${expect.done}` : 'sent no done (false by default)';
     return fail(`with "done": ${show(body.done)}, but the request ${sent}`, `"done": ${expect.done}`, `"done": ${show(body.done)}`, RULES.todo);
   }
-  const extra = ignoredMember(body, expect.ignored);
-  if (extra !== undefined) return fail(`with the unknown member "${extra}" kept`, `no "${extra}" member`, show(body), RULES.ignored);
+  const members = memberMismatch(body, expect.ignored, 'in the new to-do');
+  if (members !== undefined) return members;
   const location = reply.headers.location;
   if (location === undefined) return fail('without a Location header', `Location: /todos/${id}`, 'no Location header', RULES.location);
   if (locationId(location) !== id) return fail(`with Location: ${location}, which is not the new to-do's URL`, `Location: /todos/${id}`, `Location: ${location}`, RULES.location);
@@ -194,8 +202,8 @@ function compareList(expect: Extract<Expectation, { kind: 'list' }>, reply: Repl
     return fail(`with ${actual.length} to-dos where the model has ${expect.items.length} (${which})`, wanted, shown, RULES.list);
   }
   for (const item of items as Array<Record<string, unknown>>) {
-    const extra = ignoredMember(item, expect.ignored);
-    if (extra !== undefined) return fail(`with the unknown member "${extra}" kept in a to-do`, `no "${extra}" member`, show(item), RULES.ignored);
+    const members = memberMismatch(item, expect.ignored, 'in a listed to-do');
+    if (members !== undefined) return members;
   }
   return { ok: true };
 }
@@ -249,8 +257,11 @@ function compareBody(expect: Expectation, reply: Reply, request: ConcreteRequest
       return compareCreated(expect, reply, request);
     case 'list':
       return compareList(expect, reply, request);
-    case 'deleted':
-      return reply.bytes.length === 0 ? { ok: true } : fail(`with a body (${reply.bytes.length} bytes)`, 'no body', show(reply.text), RULES.deleted);
+    case 'deleted': {
+      if (reply.bytes.length > 0) return fail(`with a body (${reply.bytes.length} bytes)`, 'no body', show(reply.text), RULES.deleted);
+      const type = reply.headers['content-type'];
+      return type === undefined ? { ok: true } : fail(`with Content-Type: ${type}, but a 204 has no body and so no Content-Type`, 'no Content-Type header', `Content-Type: ${type}`, RULES.deleted);
+    }
     case 'error':
       return compareError(expect, reply, request);
   }

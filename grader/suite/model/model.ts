@@ -1,12 +1,13 @@
 /**
  * The core tier of the exercise as a reference model: the statement's rules
- * in code, small enough to check by reading.
+ * (starter/README.md, "Rules for every tier" and "Core tier") in code, small
+ * enough to check by reading.
  *
  * For each operation the model says which answer the statement fixes (the
  * status, the headers that matter, the body) and how the collection changes.
  * What the statement leaves free is left free: error texts, the exact ids
- * (any positive integer never handed out before), extra members such as
- * level 3's _links, the order of the methods in Allow.
+ * (any positive integer never handed out before), level 3's _links, more
+ * methods in Allow for later tiers, and their order.
  */
 import {
   malformedSegment,
@@ -155,15 +156,12 @@ export class TodoModel {
 
   private planWrongMethod(op: Extract<Operation, { kind: 'wrong-method' }>): Step {
     const onItem = op.on === 'item';
-    const todo = onItem ? this.pickLive(op.pick) : undefined;
-    const target = onItem ? `/todos/${todo?.id ?? this.unusedId(0)}` : '/todos';
+    // 405 depends on the path alone: POST /todos/999 is a 405 even when no to-do 999 exists.
+    const target = onItem ? `/todos/${this.pickLive(op.pick)?.id ?? this.unusedId(0)}` : '/todos';
     const request = op.body ? postRequest(target, { kind: 'json', value: { title: 'Buy milk' } }, op.method) : plainRequest(op.method, target);
     const allow: AllowRule = { includes: onItem ? ITEM_METHODS : COLLECTION_METHODS, excludes: op.method };
-    if (onItem && todo === undefined) {
-      // The core statement does not rank "unknown id" against "method not allowed": both answers are right.
-      return { request, expect: { kind: 'error', status: [404, 405], because: `${op.method} is not a method of /todos/<id>, and no to-do has this id`, allow } };
-    }
-    return { request, expect: { kind: 'error', status: [405], because: `${op.method} is not a method of ${onItem ? '/todos/<id>' : '/todos'}`, allow } };
+    const because = `${op.method} is not a method of ${onItem ? '/todos/<id>' : '/todos'}; nothing changes`;
+    return { request, expect: { kind: 'error', status: [405], because, allow } };
   }
 
   private pickLive(pick: number): Todo | undefined {

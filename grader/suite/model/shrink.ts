@@ -38,17 +38,21 @@ function upToFailure(ops: readonly Operation[], failure: SequenceFailure): Opera
 
 const PLAIN_TITLE = 'x';
 
-/** Shorter titles: the plainest first, then halves, then each character left out (short titles only). */
+/**
+ * Plainer titles: "x" first, then halves, then each character left out
+ * (short titles only). "x" and "" have none, and every other candidate is
+ * shorter but not empty, so a title cannot go round in circles.
+ */
 function plainerTitles(title: string): string[] {
+  if (title === PLAIN_TITLE || title === '') return [];
   const points = Array.from(title);
-  const out: string[] = [];
-  if (title !== PLAIN_TITLE) out.push(PLAIN_TITLE);
+  const out = [PLAIN_TITLE];
   if (points.length > 1) {
     const half = Math.ceil(points.length / 2);
     out.push(points.slice(0, half).join(''), points.slice(half).join(''));
   }
   if (points.length <= 16) for (let i = 0; i < points.length; i++) out.push([...points.slice(0, i), ...points.slice(i + 1)].join(''));
-  return [...new Set(out)].filter((candidate) => candidate !== title);
+  return [...new Set(out)].filter((candidate) => candidate !== title && candidate !== '');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
