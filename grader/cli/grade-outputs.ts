@@ -31,10 +31,11 @@ export async function checkTargets(targets: Targets, submissions: number): Promi
   if (targets.gradescope !== undefined && submissions > 1 && !(await gradescopeIsFolder(targets.gradescope))) {
     throw new UsageError(`--gradescope: ${submissions} submissions need a folder (one results file each), not ${targets.gradescope}`);
   }
-  for (const [option, path] of Object.entries(targets)) {
-    if (path !== undefined && option !== 'gradescope' && (await isDirectory(path))) {
-      throw new UsageError(`--${option}: ${path} is a folder; give a file name`);
-    }
+  const files: Array<[string, string | undefined]> = [
+    ['json', targets.json], ['csv', targets.csv], ['junit', targets.junit], ['html', targets.html], ['classroom', targets.classroom],
+  ];
+  for (const [option, path] of files) {
+    if (path !== undefined && (await isDirectory(path))) throw new UsageError(`--${option}: ${path} is a folder; give a file name`);
   }
 }
 

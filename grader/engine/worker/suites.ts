@@ -28,12 +28,21 @@ function isSuiteDefinition(value: unknown): value is SuiteDefinition {
   return typeof value === 'object' && value !== null && typeof (value as SuiteDefinition).build === 'function';
 }
 
+/** A transform error spans many lines with colours and a code frame: keep what it says and where. */
+export function oneLine(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\x1b\[[0-9;]*m/g, '');
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => /^[\w[]/.test(line) && !/^\d+ │/.test(line));
+  const where = /([^\s[\]]+\.ts:\d+:\d+)/.exec(text)?.[1];
+  const said = lines.slice(0, 2).join(' ');
+  return where === undefined || said.includes(where) ? said : `${said} (${where})`;
+}
+
 async function importSuite(file: SuiteFile): Promise<SuiteDefinition> {
   let module: { default?: unknown };
   try {
     module = (await import(/* @vite-ignore */ file.path)) as { default?: unknown };
   } catch (error) {
-    throw new SuiteLoadError(`cannot load the suite ${file.path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SuiteLoadError(`cannot load the suite ${file.path}: ${oneLine(error)}`);
   }
   if (!isSuiteDefinition(module.default)) {
     throw new SuiteLoadError(`${file.path} must default-export defineSuite(name, build)`);
