@@ -255,7 +255,7 @@ describe('shrinkSequence', () => {
     const noisy: Operation[] = [
       { kind: 'list' },
       create({ title: 'Walk the dog', done: true, color: 'red' }),
-      { kind: 'unknown-path', method: 'PUT', path: '/TODOS' },
+      { kind: 'unknown-path', method: 'PUT', path: '/Todos' },
       create({ title: 'é 🎉 "quoted"' }),
       { kind: 'list' },
       live(4),

@@ -17,9 +17,10 @@ export interface ModelTestOptions {
 /** The failure a student reads for a minimal failing sequence. */
 export function describeFailure(failure: SequenceFailure, seed: number, reproduced: boolean): Failure {
   const requests = failure.step === 1 ? '1 request' : `${failure.step} requests`;
+  // The seed the engine derived for this test: the same --seed gives the same sequences again.
   const replay = reproduced ? '' : '; replayed alone, the sequence passed: does the app keep state outside its module?';
   return {
-    message: `after ${requests}, ${failure.request.label} ${failure.mismatch.how} (seed ${seed}${replay})`,
+    message: `after ${requests}, ${failure.request.label} ${failure.mismatch.how} — property seed ${seed}${replay}`,
     expected: failure.mismatch.expected,
     actual: failure.mismatch.actual,
     why: failure.mismatch.rule.why,

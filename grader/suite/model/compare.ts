@@ -133,13 +133,13 @@ function todoProblem(value: unknown): string | undefined {
 }
 
 /** The members a to-do may have: exactly these (level 3 adds _links). */
-const TODO_MEMBERS: ReadonlySet<string> = new Set(['id', 'title', 'done', '_links']);
+const ITEM_MEMBERS: ReadonlySet<string> = new Set(['id', 'title', 'done', '_links']);
 
 /** The first member a to-do must not have: one a request sent (ignored, never echoed), or any other. */
 function memberMismatch(value: Record<string, unknown>, ignored: readonly string[], where: string): Verdict | undefined {
   const echoed = ignored.find((name) => Object.hasOwn(value, name));
   if (echoed !== undefined) return fail(`with the unknown member "${echoed}" of a request kept ${where}`, `no "${echoed}" member`, show(value), RULES.ignored);
-  const other = Object.keys(value).find((name) => !TODO_MEMBERS.has(name));
+  const other = Object.keys(value).find((name) => !ITEM_MEMBERS.has(name));
   if (other === undefined) return undefined;
   return fail(`with a member "${other}" ${where}: a to-do has exactly id, title and done (and _links in level 3)`, 'members id, title, done (and _links)', show(value), RULES.todo);
 }

@@ -58,7 +58,7 @@ export const WRONG_ON_ITEM = ['POST'] as const;
  * Paths no tier has. "/" is left out (level 3's entry point), and so are
  * forms the statement leaves open, such as "/todos/01".
  */
-export const UNKNOWN_PATHS = ['/nope', '/todosx', '/caf%C3%A9', '/todo', '/TODOS', '/todos/1/done', '/todos/%C3%A9t%C3%A9', '/t%C3%B6d%C3%B6s'] as const;
+export const UNKNOWN_PATHS = ['/nope', '/todosx', '/caf%C3%A9', '/todo', '/Todos', '/todos/1/done', '/todos/%C3%A9t%C3%A9', '/t%C3%B6d%C3%B6s'] as const;
 export const UNKNOWN_PATH_METHODS = ['GET', 'POST', 'DELETE', 'PUT'] as const;
 
 /** A request ready for TestContext.request, and a short label for messages. */
