@@ -27,8 +27,21 @@ class CaseFailed extends Error {
 }
 
 export async function registerSubmission(config: SubmissionConfig): Promise<void> {
-  const groups = await collectGroups(config.suites, config.tiers);
   const submission = new SubmissionState(config);
+  // The app processes boot while the suites load (the slowest part of collecting).
+  submission.prestart(config.servers);
+  let groups: Awaited<ReturnType<typeof collectGroups>>;
+  try {
+    groups = await collectGroups(config.suites, config.tiers);
+  } catch (error) {
+    await submission.end();
+    throw error;
+  }
+  if (groups.length === 0) {
+    // Nothing selected (e.g. a tier without tests): vitest runs no hooks for an empty file.
+    await submission.end();
+    return;
+  }
 
   beforeAll(() => submission.begin());
   // vitest 4 hands hooks a fixture context first (it must be destructured), the file second.

@@ -74,16 +74,33 @@ export class AppPool {
   private readonly outputs: CapturedOutput[] = [];
   private readonly settings: PoolSettings;
   private failed: StartFailed | undefined;
+  private warming: Promise<void> | undefined;
 
   constructor(settings: PoolSettings) {
     this.settings = settings;
     this.slots = new Semaphore(settings.size);
   }
 
+  /**
+   * Start one process now, ahead of the first test: it boots while vitest is
+   * still collecting the suites. A failure is kept for the first acquire().
+   */
+  prestart(): void {
+    this.warming ??= this.start().then(
+      (live) => {
+        this.idle.push(live);
+      },
+      (error: unknown) => {
+        this.failed ??= error instanceof StartFailed ? error : new StartFailed(startFailureOf(error));
+      },
+    );
+  }
+
   /** Borrow a running app, starting one if none is idle. Rejects with StartFailed. */
   async acquire(): Promise<LiveApp> {
     await this.slots.acquire();
     try {
+      await this.warming;
       // Tests that queued behind a failed start fail the same way, without trying again.
       if (this.failed !== undefined) throw this.failed;
       let live = this.idle.pop();
@@ -133,6 +150,7 @@ export class AppPool {
 
   /** Settle and kill every process (the submission is done). */
   async close(): Promise<void> {
+    await this.warming;
     this.idle.length = 0;
     await Promise.allSettled([...this.all].map(async (live) => {
       if (live.handle.alive) await this.settle(live);

@@ -58,6 +58,11 @@ export class SubmissionState {
     return pool;
   }
 
+  /** Start one process per server at once, so they boot while vitest collects the tests. */
+  prestart(servers: readonly ServerName[]): void {
+    for (const server of servers) this.pool(server)?.prestart();
+  }
+
   /** The failure every remaining test gets at once, if any. */
   precheck(): Failure | undefined {
     if (this.sticky !== undefined) return this.sticky;
