@@ -16,7 +16,10 @@ function caseReport(test: TestCase): CaseReport {
 }
 
 export function moduleReport(module: TestModule): ModuleReport {
-  const meta = module.meta().todoWsgiModule;
+  const taskMeta = module.meta();
+  const meta = taskMeta.todoWsgiModule;
+  // Forwarded to the grader, which keeps it: this process need not (a class's transcripts add up).
+  delete taskMeta.todoWsgiModule;
   return {
     file: module.moduleId,
     ...(meta === undefined ? {} : { meta }),

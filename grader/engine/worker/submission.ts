@@ -103,8 +103,12 @@ export class SubmissionState {
     const pools = [...this.pools.values()];
     // Closing settles every process: the last records arrive before results are made.
     await Promise.allSettled(pools.map((pool) => pool.close()));
+    const cases = this.ran.sort((a, b) => a.order - b.order).map((entry) => finishCase(entry.ran));
+    // vitest keeps every test (and so this object) until the run ends: let the transcripts go.
+    this.ran.length = 0;
+    this.pools.clear();
     return {
-      cases: this.ran.sort((a, b) => a.order - b.order).map((entry) => finishCase(entry.ran)),
+      cases,
       flags: this.flags,
       output: joinOutputs(pools.flatMap((pool) => pool.output())),
       durationMs: Math.round(performance.now() - this.startedAt),
