@@ -1,46 +1,13 @@
 /**
- * The run's temp folder: each submission prepared (bundled) into its own
- * sub-folder, and one tiny generated vitest entry file per submission.
+ * One tiny generated vitest entry file per submission, in the run's temp folder.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareSubmission } from '../sandbox/prepare.ts';
-import type { PreparedSubmission } from '../sandbox/types.ts';
-import type { SubmissionSource } from './discover.ts';
 import type { SubmissionConfig } from './protocol.ts';
 import { ENTRY_SUFFIX } from './protocol.ts';
 
 const REGISTER = fileURLToPath(new URL('./register.ts', import.meta.url));
-
-/** Run `task` over `items` with at most `limit` at once, keeping order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T, index);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
-
-export async function prepareAll(sources: readonly SubmissionSource[], runDir: string, limit: number): Promise<PreparedSubmission[]> {
-  return mapLimit(sources, limit, async (source, index) => {
-    const workDir = join(runDir, `s${index}`);
-    await mkdir(workDir, { recursive: true });
-    try {
-      const prepared = await prepareSubmission(source.sourcePath, workDir);
-      return { ...prepared, name: source.name };
-    } catch (error) {
-      // One bad submission never stops the batch.
-      const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, name: source.name, sourcePath: source.sourcePath, loadError: message };
-    }
-  });
-}
 
 /** The generated file: absolute imports only, so it runs from any folder. */
 export function entrySource(config: SubmissionConfig): string {

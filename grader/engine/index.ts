@@ -16,7 +16,8 @@ import { sandboxReport } from '../sandbox/report.ts';
 import { buildCatalog, collectSubmission } from './collect.ts';
 import { discoverSubmissions, suiteFiles } from './discover.ts';
 import type { SubmissionSource } from './discover.ts';
-import { prepareAll, writeEntry } from './entries.ts';
+import { writeEntry } from './entries.ts';
+import { prepareJobs, prepareWhile } from './prepare.ts';
 import { resolveOptions, UsageError } from './options.ts';
 import type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts';
 import type { ModuleReport, SubmissionConfig, SuiteFile } from './protocol.ts';
@@ -120,15 +121,19 @@ async function gradeIn(
   options: ResolvedOptions,
   onProgress: ((event: ProgressEvent) => void) | undefined,
 ): Promise<SubmissionResult[]> {
+  // Bundle while the runner loads; the workers bundle whatever is left then.
+  const jobs = prepareJobs(sources, runDir);
   const [prepared, sandbox] = await Promise.all([
-    prepareAll(sources, runDir, Math.max(2, availableParallelism())),
+    prepareWhile(jobs, Math.max(2, availableParallelism()), Math.min(options.jobs, jobs.length), () => session.isStarted),
     ensureRuntimeBundle().then((): SandboxReport => sandboxReport({ sandbox: options.sandbox, startTimeoutMs: options.startTimeoutMs })),
   ]);
-  const files = await Promise.all(prepared.map((submission, index) => {
+  const files = await Promise.all(jobs.map((job, index) => {
+    const done = prepared[index];
     const config: SubmissionConfig = {
       index,
-      name: submission.name,
-      prepared: submission,
+      name: job.name,
+      source: job,
+      ...(done === undefined ? {} : { prepared: done }),
       suites,
       tiers: options.tiers,
       servers: options.servers,
@@ -138,7 +143,7 @@ async function gradeIn(
       startTimeoutMs: options.startTimeoutMs,
       submissionTimeoutMs: options.submissionTimeoutMs,
       sandbox: options.sandbox,
-      processesPerServer: processesPerServer(options.jobs, prepared.length),
+      processesPerServer: processesPerServer(options.jobs, jobs.length),
     };
     return writeEntry(runDir, config);
   }));

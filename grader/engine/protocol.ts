@@ -6,6 +6,7 @@
  * - the vitest runner process sends RunnerMessages to the grader.
  */
 import type { CapturedOutput, PreparedSubmission } from '../sandbox/types.ts';
+import type { PrepareJob } from './prepare.ts';
 import type { ServerName, ServerOutcome, Tier } from '../results/types.ts';
 
 export interface SuiteFile {
@@ -18,7 +19,10 @@ export interface SuiteFile {
 export interface SubmissionConfig {
   index: number;
   name: string;
-  prepared: PreparedSubmission;
+  /** How to bundle the submission… */
+  source: PrepareJob;
+  /** …unless the grader already did. */
+  prepared?: PreparedSubmission;
   suites: SuiteFile[];
   tiers: Tier[];
   servers: ServerName[];

@@ -8,6 +8,7 @@
  * borrows an app process of its server and starts on a fresh app instance.
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { prepareOne } from './prepare.ts';
 import type { SubmissionConfig } from './protocol.ts';
 import { runCase } from './worker/run-case.ts';
 import { SubmissionState } from './worker/submission.ts';
@@ -27,7 +28,7 @@ class CaseFailed extends Error {
 }
 
 export async function registerSubmission(config: SubmissionConfig): Promise<void> {
-  const submission = new SubmissionState(config);
+  const submission = new SubmissionState(config, config.prepared ?? (await prepareOne(config.source)));
   // The app processes boot while the suites load (the slowest part of collecting).
   submission.prestart(config.servers);
   let groups: Awaited<ReturnType<typeof collectGroups>>;

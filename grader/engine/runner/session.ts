@@ -34,6 +34,11 @@ export class RunnerSession {
     this.ready.catch(() => undefined);
   }
 
+  /** True once vitest has loaded and waits for files. */
+  get isStarted(): boolean {
+    return this.isReady;
+  }
+
   /** Run the entry files; resolves with vitest's unhandled errors once every module is reported. */
   async run(files: string[], onModule: (report: ModuleReport) => void): Promise<string[]> {
     await this.ready;

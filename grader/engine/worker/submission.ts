@@ -5,7 +5,7 @@
  * are sticky: later tests fail at once with the same reason.
  */
 import type { Failure } from '../../results/types.ts';
-import type { CapturedOutput } from '../../sandbox/types.ts';
+import type { CapturedOutput, PreparedSubmission } from '../../sandbox/types.ts';
 import { GradeFailure } from '../../suite/runtime/grade-failure.ts';
 import { formatDuration } from '../../suite/runtime/http.ts';
 import type { ServerName } from '../../wsgi/types.ts';
@@ -26,11 +26,14 @@ export class SubmissionState {
   private readonly pools = new Map<ServerName, AppPool>();
   private readonly ran: Array<{ order: number; ran: RanCase }> = [];
 
-  constructor(config: SubmissionConfig) {
+  private readonly prepared: PreparedSubmission;
+
+  constructor(config: SubmissionConfig, prepared: PreparedSubmission) {
     this.config = config;
-    if (!config.prepared.ok) {
-      this.flags.loadError = config.prepared.loadError;
-      this.sticky = loadFailure(config.prepared.loadError);
+    this.prepared = prepared;
+    if (!prepared.ok) {
+      this.flags.loadError = prepared.loadError;
+      this.sticky = loadFailure(prepared.loadError);
     }
   }
 
@@ -41,7 +44,7 @@ export class SubmissionState {
 
   /** The app processes of one server; undefined when the app could not be prepared. */
   pool(server: ServerName): AppPool | undefined {
-    const prepared = this.config.prepared;
+    const prepared = this.prepared;
     if (!prepared.ok) return undefined;
     let pool = this.pools.get(server);
     if (pool === undefined) {
