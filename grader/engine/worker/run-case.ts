@@ -99,9 +99,14 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
   });
 
   let failure: Failure | undefined;
+  let reloaded = true;
   try {
     // A process that has just started holds a fresh app already.
-    if (live.used) await live.handle.fresh();
+    if (live.used) {
+      reloaded = false;
+      await live.handle.fresh();
+      reloaded = true;
+    }
     live.used = true;
     await test.body(context);
   } catch (error) {
@@ -110,8 +115,8 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
   const durationMs = Math.round(performance.now() - started);
 
   live.pending.push(context);
-  if (context.transportError?.kind === 'timeout') {
-    // The app is stuck in a loop: this process will never answer again.
+  if (context.transportError?.kind === 'timeout' || !reloaded) {
+    // Stuck in a loop, or its app would not reload: this process is of no more use.
     await pool.discard(live, true);
   } else if (!live.handle.alive || context.transportError !== undefined) {
     const exit = await whenExited(live.handle, EXIT_GRACE_MS);
