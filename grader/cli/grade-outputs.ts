@@ -21,6 +21,10 @@ async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then((info) => info.isDirectory(), () => false);
 }
 
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((info) => !info.isDirectory(), () => false);
+}
+
 /** --gradescope names a folder when it is one, or ends with "/". */
 async function gradescopeIsFolder(path: string): Promise<boolean> {
   return path.endsWith('/') || (await isDirectory(path));
@@ -28,8 +32,9 @@ async function gradescopeIsFolder(path: string): Promise<boolean> {
 
 /** Mistakes found before grading starts, so no one waits for a run whose results cannot be written. */
 export async function checkTargets(targets: Targets, submissions: number): Promise<void> {
-  if (targets.gradescope !== undefined && submissions > 1 && !(await gradescopeIsFolder(targets.gradescope))) {
-    throw new UsageError(`--gradescope: ${submissions} submissions need a folder (one results file each), not ${targets.gradescope}`);
+  // Several submissions: a path that does not exist yet becomes the folder; an existing file cannot.
+  if (targets.gradescope !== undefined && submissions > 1 && (await isFile(targets.gradescope))) {
+    throw new UsageError(`--gradescope: ${submissions} submissions need a folder (one results file each), and ${targets.gradescope} is a file`);
   }
   const files: Array<[string, string | undefined]> = [
     ['json', targets.json], ['csv', targets.csv], ['junit', targets.junit], ['html', targets.html], ['classroom', targets.classroom],
