@@ -1,0 +1,73 @@
+/**
+ * The grader's own known-good and known-bad submissions (mutants of
+ * solution/, test/fixtures/submissions/mutants.ts), graded in one class run
+ * by the whole engine on both servers: good ones get full marks — the grader
+ * must not punish what the contract allows — and each bad one loses exactly
+ * the tests it should, with the expected cause in the message.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grade } from '../../grader/engine/index.ts';
+import type { SubmissionResult } from '../../grader/results/types.ts';
+import { SERVER_NAMES, type ServerName } from '../../grader/wsgi/types.ts';
+import { materialize, MUTANTS } from '../fixtures/submissions/mutants.ts';
+
+let dir: string;
+const results = new Map<string, SubmissionResult>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'todo-wsgi-fixtures-'));
+  for (const mutant of MUTANTS) await materialize(mutant, join(dir, 'class', mutant.name));
+  // A shorter request timeout keeps the hanging mutant cheap; it is still far above any honest answer.
+  const run = await grade([join(dir, 'class')], { requestTimeoutMs: 1000 });
+  for (const submission of run.submissions) results.set(submission.name, submission);
+}, 300_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function failingOn(result: SubmissionResult, server: ServerName): string[] {
+  return result.tests
+    .filter((test) => test.outcomes[server]?.status === 'failed')
+    .map((test) => test.id)
+    .sort();
+}
+
+describe.each(MUTANTS.filter((m) => m.kind === 'good'))('known-good $name', (mutant) => {
+  it(`gets full marks on both servers (${mutant.description})`, () => {
+    const result = results.get(mutant.name)!;
+    expect(result.status).toBe('graded');
+    expect(failingOn(result, 'simple')).toEqual([]);
+    expect(failingOn(result, 'socket')).toEqual([]);
+    expect(result.score).toBe(result.maxScore);
+  });
+});
+
+describe.each(MUTANTS.filter((m) => m.kind === 'bad'))('known-bad $name', (mutant) => {
+  const failingServers = mutant.expect.servers ?? SERVER_NAMES;
+
+  it.each(SERVER_NAMES)(`loses exactly the listed tests on %s (${mutant.description})`, (server) => {
+    const result = results.get(mutant.name)!;
+    const expected = failingServers.includes(server) ? [...mutant.expect.failing].sort() : [];
+    expect(failingOn(result, server)).toEqual(expected);
+  });
+
+  it('names the cause in its failures', () => {
+    const result = results.get(mutant.name)!;
+    for (const server of failingServers) {
+      for (const test of result.tests) {
+        const failure = test.outcomes[server]?.failure;
+        if (failure === undefined) continue;
+        if (mutant.expect.violation !== undefined) expect(failure.violation?.code, `${test.id} [${server}]`).toBe(mutant.expect.violation);
+        const words = mutant.expect.message?.[test.id];
+        if (words !== undefined) {
+          const text = [failure.message, failure.expected, failure.actual, failure.why].join('\n');
+          expect(text, `${test.id} [${server}]`).toContain(words);
+        }
+      }
+    }
+  });
+});
