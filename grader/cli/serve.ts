@@ -10,7 +10,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isAppStartError, startAppProcess, type AppProcessHandle } from '../sandbox/app-process.ts';
 import { isInside } from '../sandbox/confine-imports.ts';
 import { bundleSubmission, type PreparedWithInputs } from '../sandbox/prepare.ts';
@@ -61,7 +61,9 @@ class Serve {
   private readonly watcher: SourceWatcher;
 
   constructor(private readonly args: ServeArgs) {
-    this.sourcePath = resolve(args.appPath);
+    // "starter/app.ts" means its folder, as for `npm run grade`: app.ts may import its siblings.
+    const given = resolve(args.appPath);
+    this.sourcePath = basename(given) === 'app.ts' ? dirname(given) : given;
     this.port = args.port;
     this.watcher = new SourceWatcher(
       (path) => this.matters(path),
@@ -82,7 +84,7 @@ class Serve {
   }
 
   private async bundle(): Promise<PreparedWithInputs> {
-    const result = await bundleSubmission(this.args.appPath, this.workDir);
+    const result = await bundleSubmission(this.sourcePath, this.workDir);
     if (result.inputs.length > 0) this.inputs = new Set(result.inputs);
     this.watcher.watch(new Set(this.watchedDirs()));
     return result;
@@ -97,6 +99,7 @@ class Serve {
       sandbox: this.args.sandbox,
       host: this.args.host,
       port: this.port,
+      accessLog: true,
       inheritEnv: !this.args.sandbox,
       detached: true,
       outputLimit: 4096,

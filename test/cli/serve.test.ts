@@ -123,6 +123,14 @@ describe('npm run serve', () => {
     expect(run.stderr()).not.toMatch(/\n\s+at /);
   });
 
+  it('serves a multi-file app named by its app.ts (the folder is the submission, as for grade)', async () => {
+    const run = serve('solution/app.ts', '--port', '0', '--server', 'socket');
+    const [, url] = await waitFor(run.stdout, /at (http:\/\/127\.0\.0\.1:\d+)\//);
+    expect(await get(url!, '/todos')).toEqual({ status: 200, text: '[]' });
+    process.kill(serveProcess(run), 'SIGINT');
+    expect(await run.exit).toBe(0);
+  });
+
   it('Ctrl-C in a terminal (SIGINT to the whole process group) leaves nothing running', async () => {
     const dir = writeFiles(tempDir(), { 'app.ts': app('bye') });
     const run = serve(join(dir, 'app.ts'), '--port', '0', '--server', 'socket');
