@@ -30,6 +30,8 @@ export interface AppProcessExtras {
   onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
   /** Pass the parent's environment (minus NODE_OPTIONS) instead of a minimal one. */
   inheritEnv?: boolean;
+  /** Write the servers' request lines (Common Log Format) to stderr. Default false: the grader has no use for them. */
+  accessLog?: boolean;
   /** Own process group: a terminal's Ctrl-C reaches the parent only, which then stops the child. */
   detached?: boolean;
 }
@@ -124,6 +126,7 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     validate: options.validate,
     host,
     port,
+    accessLog: options.accessLog ?? false,
   };
   const readPaths = [realpathSync(runtime), bundleDir, realpathSync(meta.readPath)];
   const child = spawn(process.execPath, [...childFlags({ sandbox, readPaths, memoryMb }), runtime], {

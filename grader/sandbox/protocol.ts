@@ -25,6 +25,12 @@ export interface ChildConfig {
   validate: boolean;
   host: string;
   port: number;
+  /**
+   * Write the servers' Common Log Format request lines to stderr. Off for
+   * grading (they only filled the captured output); on for `npm run serve`.
+   * App errors and wsgi.errors output are written either way.
+   */
+  accessLog?: boolean;
 }
 
 /** Child → parent. */

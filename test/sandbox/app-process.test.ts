@@ -87,12 +87,23 @@ describe('output', () => {
     expect(output.truncated).toBe(true);
   });
 
-  it('shows the server log (Common Log Format) on stderr', async () => {
-    const app = await start(counter, 'simple');
+  it('shows the server log (Common Log Format) on stderr when asked (npm run serve)', async () => {
+    const app = await start(counter, 'simple', { accessLog: true });
     await get(app.url, '/logged');
     // The server logs the line after the response is out: wait for it.
     await vi.waitFor(() => expect(app.output().stderr).toMatch(/"GET \/logged HTTP\/1\.1" 200 1/), { timeout: 10_000 });
     expect(app.output().truncated).toBe(false);
+  });
+
+  it.each(['simple', 'socket'] as const)('keeps app errors but not request lines on stderr by default (%s)', async (server) => {
+    const app = await start(counter, server);
+    await get(app.url, '/logged');
+    await get(app.url, '/throw');
+    await vi.waitFor(() => expect(app.output().stderr).toContain('thrown on purpose'), { timeout: 10_000 });
+    // Each server logs a request's line right after its response: by the time a later request is answered, it would be there.
+    await get(app.url, '/after');
+    await app.drainRecords();
+    expect(app.output().stderr).not.toMatch(/HTTP\/1\.1" \d{3}/);
   });
 });
 

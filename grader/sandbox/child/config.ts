@@ -19,6 +19,7 @@ export function takeConfig(): ChildConfig {
     typeof value.host !== 'string' ||
     typeof value.port !== 'number' ||
     typeof value.validate !== 'boolean' ||
+    (value.accessLog !== undefined && typeof value.accessLog !== 'boolean') ||
     !SERVER_NAMES.includes(server as ServerName)
   ) {
     throw new Error(`malformed ${CONFIG_ENV}`);

@@ -14,6 +14,7 @@ import { takeConfig } from './config.ts';
 import { errorHeadline } from './describe-error.ts';
 import { installGuards } from './guards.ts';
 import { AppLoader } from './loader.ts';
+import { isAccessLine } from './access-lines.ts';
 import { Recorder } from './recorder.ts';
 
 const config = takeConfig();
@@ -35,6 +36,10 @@ function send(message: ChildMessage, done: () => void = () => {}): void {
 
 function fail(message: ChildMessage): void {
   send(message, () => exit(1));
+}
+
+function writeLog(line: string): void {
+  process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
 }
 
 installGuards(send, config.sourceDir);
@@ -65,7 +70,9 @@ if (!first.ok) {
     validate: config.validate,
     onEnviron: recorder.onEnviron,
     onAppError: recorder.onAppError,
-    log: (line) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`),
+    log: config.accessLog === true ? writeLog : (line) => {
+      if (!isAccessLine(line)) writeLog(line);
+    },
   };
 
   let server: RunningServer | undefined;
