@@ -20,7 +20,7 @@ export interface RequestHead {
   target: string;
   version: 'HTTP/1.0' | 'HTTP/1.1';
   /** Header fields in arrival order, names as sent. */
-  headers: Array<[string, string]>;
+  headers: ReadonlyArray<readonly [string, string]>;
   /** The client's IP address, when known. */
   remoteAddress?: string;
   /** The port the server listens on (SERVER_PORT). */
@@ -65,7 +65,27 @@ const EXTENSION_KEY = /^[a-z][a-z0-9_]*\.[a-z0-9_.]+$/;
 
 /** "X-Forwarded-For" → "X_FORWARDED_FOR" (PEP 3333 "environ Variables", after CGI's HTTP_ variables). */
 export function cgiHeaderName(name: string): string {
-  return name.replace(/-/g, '_').toUpperCase();
+  let key = CGI_NAMES.get(name);
+  if (key === undefined) {
+    key = name.replace(/-/g, '_').toUpperCase();
+    // Clients send the same few names again and again; a bounded cache keeps hostile ones from growing it.
+    if (CGI_NAMES.size < CGI_NAMES_MAX) CGI_NAMES.set(name, key);
+  }
+  return key;
+}
+
+const CGI_NAMES = new Map<string, string>();
+const CGI_NAMES_MAX = 512;
+
+/** True for the whitespace RFC 9110 §5.6.3 allows around a field value (SP, HTAB). */
+function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** A field value without surrounding SP/HTAB (RFC 9110 §5.5). */
+function trimOws(value: string): string {
+  if (value.length === 0 || (!isOws(value.charCodeAt(0)) && !isOws(value.charCodeAt(value.length - 1)))) return value;
+  return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 /**
@@ -105,8 +125,9 @@ export function buildEnviron(request: RequestHead, body: Uint8Array, policy: Env
   let contentLength: string | undefined;
   for (const [name, rawValue] of request.headers) {
     // RFC 9110 §5.5: whitespace around a field value is not part of it.
-    const value = rawValue.replace(/^[ \t]+|[ \t]+$/g, '');
-    const lower = name.toLowerCase();
+    const value = trimOws(rawValue);
+    // Only names of these lengths can be Content-Type (12), Content-Length (14) or Transfer-Encoding (17).
+    const lower = name.length === 12 || name.length === 14 || name.length === 17 ? name.toLowerCase() : '';
     if (lower === 'content-type') {
       contentType ??= value;
       continue;

@@ -115,12 +115,13 @@ export async function runApplication(
 
   /** PEP 3333 "Buffering and Streaming": the head goes out with the first body bytes, Date and Server added (RFC 9110 §6.6.1, §10.2.4). */
   function commitHead(head: PendingHead, knownLength: number | undefined): void {
-    const extra: Header[] = [];
-    if (!hasHeader(head.headers, 'date')) extra.push(['Date', httpDate()]);
-    if (!hasHeader(head.headers, 'server')) extra.push(['Server', hooks.software]);
+    const headers: Header[] = [];
+    if (!hasHeader(head.headers, 'date')) headers.push(['Date', httpDate()]);
+    if (!hasHeader(head.headers, 'server')) headers.push(['Server', hooks.software]);
+    for (const header of head.headers) headers.push(header);
     sent = head;
     try {
-      transport.sendHead(head.status, [...extra, ...head.headers], head.contentLength ?? knownLength);
+      transport.sendHead(head.status, headers, head.contentLength ?? knownLength);
     } catch (error) {
       throw new TransportFailure(error);
     }
@@ -213,17 +214,19 @@ export async function runApplication(
     // An async app's later rejection must not crash the server: it is reported as async-application instead.
     if (isThenable(returned)) Promise.resolve(returned).catch(() => undefined);
     const result: ResponseBody = checkResult(returned);
-    await drainWrites();
+    // Await only what is pending: most apps never call write(), and most sends complete at once.
+    if (writes.length > 0) await drainWrites();
     // PEP 3333 "Handling the Content-Length Header": a one-item list's length is the body's.
     const single = Array.isArray(result) && result.length === 1 && !writeUsed;
     const iterator = result[Symbol.iterator]();
     while (!transport.clientGone) {
       const step = iterator.next();
-      await drainWrites();
+      if (writes.length > 0) await drainWrites();
       if (step.done) break;
       const chunk = checkChunk(step.value, 'iterable');
       if (chunk.byteLength === 0) continue; // empty chunks don't start the response
-      await emit(chunk, single ? chunk.byteLength : undefined);
+      const sending = emit(chunk, single ? chunk.byteLength : undefined);
+      if (sending !== undefined) await sending;
       if (sent?.contentLength !== undefined && bytesSent >= sent.contentLength && excessReported) break;
     }
     if (!transport.clientGone && sent === undefined) {
@@ -282,7 +285,8 @@ export async function runApplication(
     return { status: code, bytesSent, completed: false };
   }
   try {
-    await transport.finish();
+    const finishing = transport.finish();
+    if (isThenable(finishing)) await finishing;
   } catch (error) {
     hooks.log(`response aborted: ${stackOf(error)}`);
     transport.abort(error);

@@ -97,7 +97,10 @@ export function checkHeaders(headers: unknown): Header[] {
  * It must be one run of digits (RFC 9110 §8.6).
  */
 export function declaredContentLength(headers: readonly Header[]): number | undefined {
-  const values = headers.filter(([name]) => name.toLowerCase() === 'content-length').map(([, value]) => value);
+  const values: string[] = [];
+  for (const [name, value] of headers) {
+    if (name.length === 14 && name.toLowerCase() === 'content-length') values.push(value);
+  }
   if (values.length === 0) return undefined;
   if (values.length > 1 || !/^\d{1,15}$/.test(values[0]!)) {
     throw new WsgiViolation({
@@ -114,5 +117,9 @@ export function declaredContentLength(headers: readonly Header[]): number | unde
 /** True when `headers` has a field called `name` (case-insensitive, RFC 9110 §5.1). */
 export function hasHeader(headers: readonly Header[], name: string): boolean {
   const lower = name.toLowerCase();
-  return headers.some(([key]) => key.toLowerCase() === lower);
+  for (const [key] of headers) {
+    // Names of another length can't match: most are skipped without lower-casing them.
+    if (key.length === lower.length && key.toLowerCase() === lower) return true;
+  }
+  return false;
 }

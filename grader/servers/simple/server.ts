@@ -86,9 +86,16 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
     log(formatAccessLine({ ...head, time, status, bytes }));
   }
 
+  /** The listening port (SERVER_PORT); it doesn't change once listening. */
+  let listeningPort: number | undefined;
+  function port(): number {
+    listeningPort ??= (server.address() as AddressInfo).port;
+    return listeningPort;
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const time = new Date();
-    const head = requestHead(req, (server.address() as AddressInfo).port);
+    const head = requestHead(req, port());
     const body = readBody(req, maxBodyBytes);
     // The slot is taken at arrival, so requests run in arrival order.
     void enqueue(async () => {
@@ -115,7 +122,7 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
   // when the body will be read; a body declared too large gets 413 at once.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     if (declaredTooLarge(req, maxBodyBytes)) {
-      const head = requestHead(req, (server.address() as AddressInfo).port);
+      const head = requestHead(req, port());
       accessLog(head, new Date(), 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
       return;
     }

@@ -51,7 +51,7 @@ export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promis
     method: request.method,
     target: request.target,
     version: request.version,
-    headers: request.headers.map(([name, value]): [string, string] => [name, value]),
+    headers: request.headers,
     serverPort: ctx.serverPort,
     chunked: request.framing.kind === 'chunked',
   };
@@ -90,6 +90,8 @@ export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promis
 type Framing = 'none' | 'length' | 'chunked' | 'close';
 
 const CRLF = Buffer.from('\r\n', 'latin1');
+/** A first chunk up to this size leaves with the head in one buffer (one write); larger ones aren't copied. */
+const COALESCE_BYTES = 16 * 1024;
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 
 /**
@@ -100,7 +102,8 @@ export class ResponseWriter implements ResponseTransport {
   private readonly channel: Channel;
   private readonly request: ParsedRequest;
   private framing: Framing = 'none';
-  private head: Buffer | undefined;
+  /** The head's text, until it goes out with the first body bytes or at the end. */
+  private head: string | undefined;
   /** Whether the connection may carry another request after this response. */
   keepAlive: boolean;
 
@@ -147,14 +150,25 @@ export class ResponseWriter implements ResponseTransport {
 
     // Always answer HTTP/1.1: RFC 9110 §2.5, the highest version we conform to.
     let text = `HTTP/1.1 ${status}\r\n`;
-    for (const [name, value] of [...list, ...extra]) text += `${name}: ${value}\r\n`;
-    // PEP 3333 "Unicode Issues": header strings are latin-1.
-    this.head = Buffer.from(`${text}\r\n`, 'latin1');
+    for (const [name, value] of list) text += `${name}: ${value}\r\n`;
+    for (const [name, value] of extra) text += `${name}: ${value}\r\n`;
+    this.head = `${text}\r\n`;
     this.channel.markHeadersSent();
   }
 
   sendBody(chunk: Uint8Array): void | Promise<void> {
     if (this.framing === 'none') return; // HEAD, 204, 304: the handler's bytes are dropped
+    const head = this.head;
+    if (head !== undefined && this.framing !== 'chunked' && chunk.byteLength <= COALESCE_BYTES) {
+      // Head and a small first chunk in one buffer: one write, one packet.
+      this.head = undefined;
+      const bytes = Buffer.allocUnsafe(head.length + chunk.byteLength);
+      // PEP 3333 "Unicode Issues": header strings are latin-1 (one byte per character).
+      bytes.write(head, 0, 'latin1');
+      bytes.set(chunk, head.length);
+      if (!this.channel.write([bytes])) return this.channel.drained();
+      return;
+    }
     const parts: Uint8Array[] = this.takeHead();
     if (this.framing === 'chunked') parts.push(Buffer.from(`${chunk.byteLength.toString(16)}\r\n`, 'latin1'), chunk, CRLF);
     else parts.push(chunk);
@@ -178,6 +192,7 @@ export class ResponseWriter implements ResponseTransport {
   private takeHead(): Uint8Array[] {
     const head = this.head;
     this.head = undefined;
-    return head === undefined ? [] : [head];
+    // PEP 3333 "Unicode Issues": header strings are latin-1.
+    return head === undefined ? [] : [Buffer.from(head, 'latin1')];
   }
 }
