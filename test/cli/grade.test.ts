@@ -89,6 +89,7 @@ test('--help prints the usage and exits 0', async () => {
   expect(help.code).toBe(0);
   expect(help.stdout).toMatch(/^Grade WSGI to-do apps/);
   expect(help.stdout).toMatch(/--tier core\|2\|3\|all/);
+  expect(help.stdout).toMatch(/--runs N +random runs per property test \(default: 15\)/);
 });
 
 test('arguments: defaults, --opt=value, tier lists, paths after --', () => {
