@@ -49,12 +49,12 @@ function outcomeStatus(outcome: ServerOutcome): ClassroomStatus {
   return noAnswer(outcome) ? 'error' : 'fail';
 }
 
-function outcomeMessage(test: TestResult, outcome: ServerOutcome, maxBytes: number): string {
+function outcomeMessage(test: TestResult, outcome: ServerOutcome, maxBytes: number, runSeed: number): string {
   if (outcome.status === 'passed') return `Passed on ${outcome.server}.`;
   if (outcome.status === 'skipped') return `Skipped on ${outcome.server}.`;
   if (maxBytes < MIN_MESSAGE_BYTES) return excerpt(failureMessage(outcome), MIN_MESSAGE_BYTES);
   const portability = test.portability ? `\n\n${portabilityLines(test.portability).join('\n')}` : '';
-  return excerpt(failurePlainText(test, outcome) + portability, maxBytes);
+  return excerpt(failurePlainText(test, outcome, runSeed) + portability, maxBytes);
 }
 
 function loadErrorResult(sub: SubmissionResult): ClassroomResult {
@@ -71,29 +71,29 @@ function loadErrorResult(sub: SubmissionResult): ClassroomResult {
   };
 }
 
-function buildTests(sub: SubmissionResult, messageBytes: number): ClassroomTest[] {
+function buildTests(sub: SubmissionResult, messageBytes: number, runSeed: number): ClassroomTest[] {
   const uniqueName = uniqueNamer();
   const codeBytes = Math.min(TEST_CODE_BYTES, messageBytes);
   return sub.tests.flatMap((test) => outcomesOf(test).map((o): ClassroomTest => ({
     name: uniqueName(caseName(test.title, o.server), test.id),
     status: outcomeStatus(o),
     score: round2(o.score),
-    message: outcomeMessage(test, o, messageBytes),
+    message: outcomeMessage(test, o, messageBytes, runSeed),
     // Replay commands only where there is something to replay: they are the bulk of a passing entry.
     ...(o.curl.length > 0 && o.status !== 'passed' ? { test_code: excerpt(o.curl.join('\n'), codeBytes) } : {}),
     duration: Math.round(o.durationMs),
   })));
 }
 
-export function renderClassroom(sub: SubmissionResult, _run: GradeRun): ClassroomResult {
+export function renderClassroom(sub: SubmissionResult, run: GradeRun): ClassroomResult {
   if (sub.status === 'load-error' && sub.tests.length === 0) return loadErrorResult(sub);
   // Share the size budget between the failing tests, halving until it fits.
   const failing = Math.max(1, sub.tests.reduce((n, t) => n + outcomesOf(t).filter((o) => o.status !== 'passed').length, 0));
   let messageBytes = Math.min(MESSAGE_BYTES, Math.floor((CLASSROOM_MAX_BYTES * 0.6) / failing));
-  let tests = buildTests(sub, messageBytes);
+  let tests = buildTests(sub, messageBytes, run.options.seed);
   while (byteLength(JSON.stringify(tests, null, 2)) > CLASSROOM_MAX_BYTES && messageBytes >= MIN_MESSAGE_BYTES) {
     messageBytes = Math.floor(messageBytes / 2);
-    tests = buildTests(sub, messageBytes);
+    tests = buildTests(sub, messageBytes, run.options.seed);
   }
   const status: ClassroomStatus = sub.status === 'load-error'
     ? 'error'

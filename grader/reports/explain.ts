@@ -79,8 +79,17 @@ export interface Field {
   value: string;
 }
 
-/** The labelled explanation of a failure, in reading order. */
-export function failureFields(failure: Failure | undefined, test: TestResult): Field[] {
+/**
+ * How a student replays a property test's random sequences: the run's
+ * --seed (the test's own seed is derived from it and the test id, so given
+ * to --seed it would replay different sequences).
+ */
+export function reproduceLine(runSeed: number): string {
+  return `reproduce with: npm run grade -- --seed ${runSeed}`;
+}
+
+/** The labelled explanation of a failure, in reading order; `runSeed` is the run's --seed. */
+export function failureFields(failure: Failure | undefined, test: TestResult, runSeed: number): Field[] {
   const fields: Field[] = [];
   if (failure?.expected) fields.push({ label: 'expected', value: failure.expected });
   if (failure?.actual) fields.push({ label: 'got', value: failure.actual });
@@ -91,7 +100,7 @@ export function failureFields(failure: Failure | undefined, test: TestResult): F
     fields.push({ label: 'contract', value: `${v.code} (PEP 3333 "${v.section}")` });
     fields.push({ label: 'fix', value: v.fix });
   }
-  if (test.seed !== undefined) fields.push({ label: 'seed', value: String(test.seed) });
+  if (test.seed !== undefined) fields.push({ label: 'seed', value: reproduceLine(runSeed) });
   return fields;
 }
 
@@ -113,9 +122,9 @@ export function sameFailure(a: ServerOutcome, b: ServerOutcome): boolean {
  * The whole explanation as plain text (JUnit, Classroom, Gradescope text):
  * message, fields, the failing exchange, the replay commands.
  */
-export function failurePlainText(test: TestResult, outcome: ServerOutcome, limits: ExcerptLimits = DEFAULT_LIMITS): string {
+export function failurePlainText(test: TestResult, outcome: ServerOutcome, runSeed: number, limits: ExcerptLimits = DEFAULT_LIMITS): string {
   const lines = [failureMessage(outcome), ''];
-  for (const f of failureFields(outcome.failure, test)) lines.push(`${f.label}: ${f.value}`);
+  for (const f of failureFields(outcome.failure, test, runSeed)) lines.push(`${f.label}: ${f.value}`);
   const ex = failingExchange(outcome);
   if (ex) {
     const text = exchangeText(ex, limits);

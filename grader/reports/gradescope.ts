@@ -67,12 +67,12 @@ function md(text: string): string {
 
 const OUTPUT_BYTES = 8 * 1024;
 
-function outcomeOutput(test: TestResult, outcome: ServerOutcome): string {
+function outcomeOutput(test: TestResult, outcome: ServerOutcome, runSeed: number): string {
   const hidden = test.visibility === 'hidden' ? ' (hidden test)' : '';
   if (outcome.status === 'passed') return `Passed on ${outcome.server}${hidden}. Rule: ${md(test.rule)}`;
   if (outcome.status === 'skipped') return `Skipped on ${outcome.server}${hidden}.`;
   const parts = [`**${md(failureMessage(outcome))}**${hidden}`, ''];
-  for (const f of failureFields(outcome.failure, test)) parts.push(`- ${f.label}: ${md(f.value)}`);
+  for (const f of failureFields(outcome.failure, test, runSeed)) parts.push(`- ${f.label}: ${md(f.value)}`);
   if (test.portability) parts.push('', ...portabilityLines(test.portability).map((l) => `- ${md(l)}`));
   const ex = failingExchange(outcome);
   if (ex) {
@@ -124,7 +124,7 @@ export function renderGradescope(sub: SubmissionResult, run: GradeRun, options: 
     score: round2(o.score),
     max_score: round2(o.maxScore),
     status: o.status === 'passed' ? 'passed' : 'failed',
-    output: outcomeOutput(test, o),
+    output: outcomeOutput(test, o, run.options.seed),
     output_format: 'md',
     visibility: test.visibility === 'hidden' ? hiddenVisibility : 'visible',
     tags: [test.tier],

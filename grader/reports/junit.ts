@@ -55,7 +55,7 @@ function errorType(sub: SubmissionResult): string {
   return sub.status === 'graded' ? 'no-response' : sub.status;
 }
 
-function caseXml(sub: SubmissionResult, test: TestResult, outcome: ServerOutcome, name: string, counts: Counts): string {
+function caseXml(sub: SubmissionResult, run: GradeRun, test: TestResult, outcome: ServerOutcome, name: string, counts: Counts): string {
   counts.tests++;
   const head = `    <testcase${attrs({ name, classname: `${sub.name}.${test.tier}`, time: seconds(outcome.durationMs), file: sub.path })}`;
   if (outcome.status === 'passed') return `${head}/>`;
@@ -69,7 +69,7 @@ function caseXml(sub: SubmissionResult, test: TestResult, outcome: ServerOutcome
   const tag = isError ? 'error' : 'failure';
   const type = isError ? errorType(sub) : (outcome.failure?.violation?.code ?? 'assertion');
   const message = excerpt(failureMessage(outcome), MESSAGE_BYTES);
-  const text = excerpt(failurePlainText(test, outcome), TEXT_BYTES);
+  const text = excerpt(failurePlainText(test, outcome, run.options.seed), TEXT_BYTES);
   return `${head}>\n      <${tag}${attrs({ message, type })}>${escapeXmlText(text)}</${tag}>\n    </testcase>`;
 }
 
@@ -86,7 +86,7 @@ function suiteXml(sub: SubmissionResult, run: GradeRun, total: Counts): string {
   const uniqueName = uniqueNamer();
   const cases = sub.status === 'load-error' && sub.tests.length === 0
     ? [loadErrorCase(sub, counts)]
-    : sub.tests.flatMap((t) => outcomesOf(t).map((o) => caseXml(sub, t, o, uniqueName(caseName(t.title, o.server), t.id), counts)));
+    : sub.tests.flatMap((t) => outcomesOf(t).map((o) => caseXml(sub, run, t, o, uniqueName(caseName(t.title, o.server), t.id), counts)));
   total.tests += counts.tests;
   total.failures += counts.failures;
   total.errors += counts.errors;

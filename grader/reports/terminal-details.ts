@@ -55,6 +55,8 @@ export interface DetailOptions {
   width: number;
   verbose: boolean;
   limits?: ExcerptLimits;
+  /** The run's --seed: a property test's failure tells how to reproduce it. */
+  runSeed: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export function failureDetails(test: TestResult, outcomes: ServerOutcome[], opti
   if (first.status === 'skipped') return b.lines;
 
   transcript(b, first, options.verbose, options.limits ?? DEFAULT_LIMITS);
-  for (const f of failureFields(first.failure, test)) {
+  for (const f of failureFields(first.failure, test, options.runSeed)) {
     const paint = f.label === 'expected' ? options.style.green : f.label === 'got' ? options.style.red
       : f.label === 'hint' || f.label === 'fix' ? options.style.yellow : undefined;
     labelled(b, f.label, f.value, paint);

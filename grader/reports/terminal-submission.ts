@@ -132,7 +132,7 @@ function tiers(ctx: Ctx, sub: SubmissionResult): void {
       }
       detailed++;
       for (const group of groups) {
-        ctx.lines.push(...failureDetails(test, group, { style, width: ctx.width, verbose: ctx.verbose, ...(ctx.verbose ? {} : { limits: TERMINAL_LIMITS }) }));
+        ctx.lines.push(...failureDetails(test, group, { style, width: ctx.width, verbose: ctx.verbose, runSeed: ctx.run.options.seed, ...(ctx.verbose ? {} : { limits: TERMINAL_LIMITS }) }));
       }
       blank(ctx);
     }

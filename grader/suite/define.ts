@@ -56,8 +56,10 @@ export interface Detail {
 
 export interface TestContext {
   readonly server: ServerName;
-  /** The seed of this test (property tests draw from it). */
+  /** The seed of this test (property tests draw from it), derived from the run seed and the test's id. */
   readonly seed: number;
+  /** The run's seed (--seed): the value a student passes to reproduce this test's random sequences. */
+  readonly runSeed: number;
   /** How many random runs a property test makes. */
   readonly runs: number;
 

@@ -50,11 +50,13 @@ describe.each(MODEL_MUTANTS)('graded mutant $name', (mutant) => {
     expect(outcome.transcript.length).toBeGreaterThan(0);
     expect(outcome.transcript.length).toBeLessThanOrEqual(mutant.maxRequests);
     expect(outcome.curl).toHaveLength(outcome.transcript.length);
+    // The test's own message is kept, with the run seed that reproduces it, even when a violation explains it.
+    expect(outcome.failure?.message).toMatch(new RegExp(`^after ${outcome.transcript.length} requests?, .* — reproduce with: npm run grade -- --seed 1\\b`));
     if (outcome.failure?.violation !== undefined) {
-      // A broken contract (a Content-Length counted in characters) is explained by the validator's own words.
+      // A broken contract (a Content-Length counted in characters) is attached, with the validator's own words.
       expect(outcome.failure.violation.code).toBe('content-length-exceeded');
+      expect(outcome.failure.message).toContain(' — the app broke the WSGI contract: ');
     } else {
-      expect(outcome.failure?.message).toMatch(new RegExp(`^after ${outcome.transcript.length} requests?, `));
       expect(mutant.rules.some((rule) => outcome.failure?.why?.includes(rule))).toBe(true);
     }
   });

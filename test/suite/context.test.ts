@@ -51,7 +51,7 @@ afterAll(async () => {
 function context(requestTimeoutMs = 2000): GradingContext {
   records = [];
   return new GradingContext({
-    spec, server: 'simple', seed: 7, runs: 3, client, requestTimeoutMs,
+    spec, server: 'simple', seed: 7, runSeed: 1, runs: 3, client, requestTimeoutMs,
     app: { fresh: async () => undefined },
     checkDeadline: () => undefined,
   });
@@ -126,8 +126,45 @@ describe('request()', () => {
     expect(t.transcript.curl()).toHaveLength(40);
   });
 
-  test('reading the seed marks a property test', () => {
+  test('clearTranscript() drops the exchanges, app errors and late records of the requests before it', async () => {
     const t = context();
+    await t.request('GET', '/boom');
+    await t.request('GET', '/ok');
+    t.clearTranscript();
+    await t.request('GET', '/ok');
+    // Records arrive after the test, for every request it sent, cleared ones included.
+    attachRecords([t], records.splice(0));
+    expect(t.appErrors).toEqual([]);
+    expect(t.transcript.exchanges().map((e) => e.request.target)).toEqual(['/ok']);
+    expect(t.transcript.exchanges()[0]?.environ?.PATH_INFO).toBe('/ok');
+    expect(t.droppedExchanges).toBe(2);
+  });
+
+  test('app errors recorded (and attached) before clearTranscript() are forgotten too', async () => {
+    const t = context();
+    await t.request('GET', '/boom');
+    attachRecords([t], records.splice(0));
+    expect(t.appErrors).toHaveLength(1);
+    t.clearTranscript();
+    expect(t.appErrors).toEqual([]);
+  });
+
+  test('keeps at most the transcript\'s exchanges however many requests a test sends, and counts the rest', async () => {
+    const t = context();
+    for (let i = 0; i < 100; i++) await t.request('GET', `/n${i}`);
+    expect(t.requests()).toHaveLength(100);
+    expect(t.droppedExchanges).toBe(60);
+    // Records still pair with the right requests: the kept ones get their environ.
+    attachRecords([t], records.splice(0));
+    const kept = t.transcript.exchanges();
+    expect(kept.at(-1)?.environ?.PATH_INFO).toBe('/n99');
+    expect(kept[20]?.environ?.PATH_INFO).toBe('/n80');
+    expect(kept.every((e) => e.environ !== undefined)).toBe(true);
+  });
+
+  test('reading the seed marks a property test; the run seed is there to reproduce it', () => {
+    const t = context();
+    expect(t.runSeed).toBe(1);
     expect(t.seedUsed).toBe(false);
     expect(t.seed).toBe(7);
     expect(t.seedUsed).toBe(true);

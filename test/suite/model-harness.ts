@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { compileFunction } from 'node:vm';
 import * as esbuild from 'esbuild';
 import type { Client } from 'undici';
+import { DEFAULTS } from '../../grader/engine/options.ts';
 import { startServer, type RunningServer } from '../../grader/servers/index.ts';
 import type { TestSpec } from '../../grader/suite/define.ts';
 import modelSuite from '../../grader/suite/tests/model.suite.ts';
@@ -103,11 +104,12 @@ export class InProcessApp {
   }
 
   /** A TestContext for the model test, with this seed and run count. */
-  context(seed: number, runs: number, spec: TestSpec = modelSpec()): GradingContext {
+  context(seed: number, runs: number, spec: TestSpec = modelSpec(), runSeed: number = DEFAULTS.seed): GradingContext {
     return new GradingContext({
       spec,
       server: this.server.name,
       seed,
+      runSeed,
       runs,
       app: {
         drainRecords: async () => [],

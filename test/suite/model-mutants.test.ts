@@ -70,7 +70,8 @@ describe.each(MODEL_MUTANTS)('model mutant $name', (mutant) => {
       const failure = await failureOf(checkAgainstModel(t, MODEL_OPTIONS));
       const requests = requestsIn(failure.message);
       expect(requests).toBeLessThanOrEqual(mutant.maxRequests);
-      expect(failure.message).toContain(`— property seed ${SEED}`);
+      expect(failure.message).toContain(`— reproduce with: npm run grade -- --seed ${DEFAULTS.seed}`);
+      expect(failure.message).not.toContain(String(SEED));
       expect(mutant.rules.some((rule) => failure.why?.includes(rule)), `${failure.why} names none of ${mutant.rules.join(' | ')}`).toBe(true);
       expect(failure.hint).toBeTruthy();
       expect(failure.expected).toBeTruthy();

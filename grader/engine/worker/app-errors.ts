@@ -1,8 +1,8 @@
 /**
  * Errors the app raised (or contract violations the validator found) during
  * a test explain its failure better than the status code they caused: a 500
- * caused by a WsgiViolation shows the violation, its rule and its fix rather
- * than just "expected 201, got 500".
+ * caused by a WsgiViolation shows the violation, its code and its fix next to
+ * "expected 201, got 500". A test's own message is kept, never replaced.
  */
 import type { Failure } from '../../results/types.ts';
 import type { ObservedError } from '../../suite/runtime/context.ts';
@@ -23,14 +23,26 @@ export function explainWithAppErrors(failure: Failure | undefined, errors: reado
   const violation = errors.find((e) => e.error.code !== undefined);
   if (violation !== undefined) {
     const { error } = violation;
-    // A broken contract fails the test even when the response looked right.
+    const problem = firstLine(problemOf(error.message, error.rule));
+    const attached = { code: error.code ?? '', section: error.section ?? '', fix: error.fix ?? '' };
+    // A broken contract fails the test even when the response looked right: the violation is the headline.
+    if (failure === undefined) {
+      return {
+        message: problem,
+        why: error.rule ?? 'PEP 3333: the application side of the contract',
+        hint: error.fix ?? '',
+        violation: attached,
+      };
+    }
+    // The test failed with its own message (a property test's "after N requests, …" and how to reproduce it):
+    // keep it, its expected/actual and hint, and attach the violation (its problem, rule, code and fix) rather
+    // than replace them. The broken rule is the root cause: it is the why.
     return {
-      message: firstLine(problemOf(error.message, error.rule)),
-      ...(failure?.expected === undefined ? {} : { expected: failure.expected }),
-      ...(failure?.actual === undefined ? {} : { actual: failure.actual }),
-      why: error.rule ?? failure?.why ?? 'PEP 3333: the application side of the contract',
-      hint: error.fix ?? failure?.hint ?? '',
-      violation: { code: error.code ?? '', section: error.section ?? '', fix: error.fix ?? '' },
+      ...failure,
+      message: `${failure.message} — the app broke the WSGI contract: ${problem}`,
+      why: error.rule ?? failure.why ?? 'PEP 3333: the application side of the contract',
+      hint: failure.hint ?? error.fix ?? '',
+      violation: attached,
     };
   }
   if (failure === undefined) return undefined;

@@ -91,6 +91,7 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
     spec: test.spec,
     server,
     seed,
+    runSeed: submission.config.seed,
     runs: submission.config.runs,
     app: live.handle,
     client: live.client,

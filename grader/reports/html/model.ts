@@ -49,6 +49,8 @@ export interface PageModel {
   tiers: Tier[];
   tests: PageTest[];
   rows: PageRow[];
+  /** The run's --seed: what reproduces a property test's sequences. */
+  runSeed: number;
 }
 
 /** Loaded on demand for one submission: everything the detail panels show. */
@@ -212,5 +214,5 @@ export function buildModel(run: GradeRun): { model: PageModel; details: RowDetai
     details.push(detail);
   }
   const tiers = run.options.tiers.length > 0 ? TIERS.filter((t) => run.options.tiers.includes(t)) : [...TIERS];
-  return { model: { servers, tiers, tests, rows }, details };
+  return { model: { servers, tiers, tests, rows, runSeed: run.options.seed }, details };
 }

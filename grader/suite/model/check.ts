@@ -14,13 +14,18 @@ export interface ModelTestOptions {
   shrinkRequests: number;
 }
 
+/** How a student runs the same random sequences again. */
+export function reproduceWith(runSeed: number): string {
+  return `reproduce with: npm run grade -- --seed ${runSeed}`;
+}
+
 /** The failure a student reads for a minimal failing sequence. */
-export function describeFailure(failure: SequenceFailure, seed: number, reproduced: boolean): Failure {
+export function describeFailure(failure: SequenceFailure, runSeed: number, reproduced: boolean): Failure {
   const requests = failure.step === 1 ? '1 request' : `${failure.step} requests`;
-  // The seed the engine derived for this test: the same --seed gives the same sequences again.
+  // The run's --seed, not the test's derived seed: only the former, given to --seed, replays the same sequences.
   const replay = reproduced ? '' : '; replayed alone, the sequence passed: does the app keep state outside its module?';
   return {
-    message: `after ${requests}, ${failure.request.label} ${failure.mismatch.how} — property seed ${seed}${replay}`,
+    message: `after ${requests}, ${failure.request.label} ${failure.mismatch.how} — ${reproduceWith(runSeed)}${replay}`,
     expected: failure.mismatch.expected,
     actual: failure.mismatch.actual,
     why: failure.mismatch.rule.why,
@@ -37,11 +42,10 @@ export async function replay(t: Pick<TestContext, 'request' | 'freshApp' | 'clea
 
 /** Run the property with the context's seed and run count; fail the test with the minimal sequence. */
 export async function checkAgainstModel(t: TestContext, options: ModelTestOptions): Promise<SearchResult> {
-  const seed = t.seed;
-  const result = await searchCounterexample(t, { seed, runs: t.runs, ...options });
+  const result = await searchCounterexample(t, { seed: t.seed, runs: t.runs, ...options });
   if (result.kind === 'passed') return result;
   // A hang, a crash or the end of the submission's time: the context's own failure says it best.
   if (result.kind === 'stopped') throw result.error;
   const replayed = await replay(t, result.ops);
-  t.fail(describeFailure(replayed ?? result.failure, seed, replayed !== undefined));
+  t.fail(describeFailure(replayed ?? result.failure, t.runSeed, replayed !== undefined));
 }

@@ -27,13 +27,22 @@ export interface AppLink {
 export interface ContextOptions {
   spec: TestSpec;
   server: ServerName;
+  /** This test's seed (derived from runSeed and the test id). */
   seed: number;
+  /** The run's --seed, which reproduces `seed`. */
+  runSeed: number;
   runs: number;
   app: AppLink;
   client: Client;
   requestTimeoutMs: number;
   /** Throws a GradeFailure once the submission's time is up. */
   checkDeadline(): void;
+}
+
+/** What matching a record needs of a request (every request of a test keeps this much, however many it sent). */
+export interface SentRequest {
+  request: { method: string; target: string };
+  response?: { status: number };
 }
 
 /** An app error, tied to the exchange during which it was recorded. */
@@ -47,6 +56,7 @@ export interface ObservedError {
 export class GradingContext implements TestContext {
   readonly server: ServerName;
   readonly runs: number;
+  readonly runSeed: number;
   readonly transcript = new Transcript();
   /** App errors and contract violations seen while the test ran. */
   readonly appErrors: ObservedError[] = [];
@@ -57,13 +67,22 @@ export class GradingContext implements TestContext {
 
   private readonly options: ContextOptions;
   private readonly seedValue: number;
-  /** Every exchange of the test, the capped transcript's included (they are the same objects). */
-  private readonly sent: Exchange[] = [];
+  /** Method, target and status of every request of the test, in order: records are matched against them. */
+  private readonly sent: SentRequest[] = [];
+  /**
+   * The whole exchanges still kept, by request index: those the capped
+   * transcript holds (at most TRANSCRIPT_LIMIT), so hundreds of property
+   * requests do not pile up bodies and environs.
+   */
+  private readonly kept = new Map<number, Exchange>();
+  /** Requests before this index were sent before the last clearTranscript(): their records are ignored. */
+  private clearedBefore = 0;
 
   constructor(options: ContextOptions) {
     this.options = options;
     this.server = options.server;
     this.runs = options.runs;
+    this.runSeed = options.runSeed;
     this.seedValue = options.seed;
   }
 
@@ -100,8 +119,11 @@ export class GradingContext implements TestContext {
     } else {
       exchange.error = result.error.message;
     }
-    this.sent.push(exchange);
-    this.transcript.record(exchange, curlCommand({ ...prepared, headers: transcriptHeaders(prepared) }));
+    this.sent.push({
+      request: { method: prepared.method, target: prepared.target },
+      ...(exchange.response === undefined ? {} : { response: { status: exchange.response.status } }),
+    });
+    this.keep(this.sent.length - 1, exchange, curlCommand({ ...prepared, headers: transcriptHeaders(prepared) }));
 
     if (!result.ok) {
       this.transportError = result.error;
@@ -121,8 +143,29 @@ export class GradingContext implements TestContext {
     await this.options.app.fresh();
   }
 
+  /** Forget the transcript and everything tied to the requests so far: their exchanges, their app errors and any record still to come for them. */
   clearTranscript(): void {
     this.transcript.clear();
+    this.kept.clear();
+    this.appErrors.length = 0;
+    this.clearedBefore = this.sent.length;
+  }
+
+  /** Exchanges the test sent that are no longer kept (cleared, or cut from the middle of a long transcript). */
+  get droppedExchanges(): number {
+    return this.sent.length - this.kept.size;
+  }
+
+  private keep(index: number, exchange: Exchange, curl: string): void {
+    this.kept.set(index, exchange);
+    const evicted = this.transcript.record(exchange, curl);
+    if (evicted === undefined) return;
+    for (const [at, kept] of this.kept) {
+      if (kept === evicted) {
+        this.kept.delete(at);
+        break;
+      }
+    }
   }
 
   fail(failure: Failure): never {
@@ -160,16 +203,17 @@ export class GradingContext implements TestContext {
     return { ...failure, why: failure.why ?? this.options.spec.rule, hint: failure.hint ?? this.options.spec.hint };
   }
 
-  /** Every request of the test, in order (the capped transcript's exchanges are the same objects). */
-  requests(): readonly Exchange[] {
+  /** Every request of the test, in order, cleared ones included (records still arrive for them). */
+  requests(): readonly SentRequest[] {
     return this.sent;
   }
 
-  /** What the app recorded for request `index` of this test: its environ, its errors. */
+  /** What the app recorded for request `index` of this test: its environ, its errors. Records of cleared requests are dropped. */
   absorb(index: number, record: RequestRecord): void {
-    const exchange = this.sent[index];
+    if (index < this.clearedBefore) return;
+    const exchange = this.kept.get(index);
     if (exchange !== undefined && exchange.environ === undefined) exchange.environ = record.environ;
-    const status = exchange?.response?.status;
+    const status = this.sent[index]?.response?.status;
     for (const error of record.errors) this.appErrors.push({ error, requestIndex: index, ...(status === undefined ? {} : { status }) });
   }
 }
@@ -181,7 +225,7 @@ export class GradingContext implements TestContext {
  */
 export function attachRecords(contexts: readonly GradingContext[], records: readonly RequestRecord[]): void {
   const owners: Array<[GradingContext, number]> = [];
-  const sent: Exchange[] = [];
+  const sent: SentRequest[] = [];
   for (const context of contexts) {
     context.requests().forEach((exchange, index) => {
       owners.push([context, index]);
@@ -202,7 +246,7 @@ function decodePath(path: string): string {
   }
 }
 
-function sameRequest(environ: Record<string, string>, exchange: Exchange): boolean {
+function sameRequest(environ: Record<string, string>, exchange: SentRequest): boolean {
   if (environ.REQUEST_METHOD !== exchange.request.method) return false;
   const [path = '', query = ''] = exchange.request.target.split(/\?(.*)/s, 2);
   const seenPath = (environ.SCRIPT_NAME ?? '') + (environ.PATH_INFO ?? '');
@@ -214,7 +258,7 @@ function sameRequest(environ: Record<string, string>, exchange: Exchange): boole
  * request the server refused, e.g. 413, has none): pair each with the next
  * request of the same method and path, falling back to plain order.
  */
-export function matchRecords(records: readonly RequestRecord[], sent: readonly Exchange[]): Array<[RequestRecord, number | undefined]> {
+export function matchRecords(records: readonly RequestRecord[], sent: readonly SentRequest[]): Array<[RequestRecord, number | undefined]> {
   const pairs: Array<[RequestRecord, number | undefined]> = [];
   let next = 0;
   for (const record of records) {

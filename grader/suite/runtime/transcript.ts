@@ -27,19 +27,18 @@ export class Transcript {
   private tail: Entry[] = [];
   private omitted = 0;
 
-  /** Record one exchange; returns it so its environ can be filled in later. */
-  record(exchange: Exchange, curl: string): Exchange {
+  /** Record one exchange; returns the exchange cut from the middle to stay within TRANSCRIPT_LIMIT, if any. */
+  record(exchange: Exchange, curl: string): Exchange | undefined {
     const entry = { exchange, curl };
     const half = TRANSCRIPT_LIMIT / 2;
-    if (this.head.length < half) this.head.push(entry);
-    else {
-      this.tail.push(entry);
-      if (this.tail.length > half) {
-        this.tail.shift();
-        this.omitted += 1;
-      }
+    if (this.head.length < half) {
+      this.head.push(entry);
+      return undefined;
     }
-    return exchange;
+    this.tail.push(entry);
+    if (this.tail.length <= half) return undefined;
+    this.omitted += 1;
+    return this.tail.shift()?.exchange;
   }
 
   clear(): void {

@@ -86,7 +86,8 @@ function renderCell(r, j, s) {
     ['Rule', test.rule],
     ['Richardson', test.richardson ? 'evidence for level ' + test.richardson : undefined],
     ['Visibility', test.hidden ? 'hidden test' : undefined],
-    ['Seed', result && result.seed !== undefined ? result.seed : undefined],
+    // The run's --seed reproduces a property test (its own seed is derived from it and the test id).
+    ['Seed', result && result.seed !== undefined ? 'reproduce with: npm run grade -- --seed ' + model.runSeed : undefined],
     ['Duration', outcome ? Math.round(outcome.durationMs) + ' ms' : undefined],
   ]);
   if (!outcome) return;
