@@ -1,11 +1,11 @@
 /**
  * The parent's side of the IPC channel with one app process: it assembles
- * request records as they arrive and pairs the child's replies with the
+ * request records as they arrive (in batches) and pairs the child's replies with the
  * questions asked (fresh, sync). Junk and forged messages are dropped by
  * parseChildMessage(); nothing here trusts the child to answer at all.
  */
 import type { ChildProcess } from 'node:child_process';
-import { parseChildMessage, type ChildMessage, type ParentMessage } from './protocol.ts';
+import { parseChildMessage, type ChildMessage, type ParentMessage, type RecordItem } from './protocol.ts';
 import type { RequestRecord } from './types.ts';
 
 /** Records kept for diagnosis at most (older ones are dropped first). */
@@ -43,19 +43,9 @@ export class Channel {
     const message = parseChildMessage(raw, this.nonce);
     if (message === undefined) return;
     switch (message.t) {
-      case 'request': {
-        const record: RequestRecord = { environ: message.environ, errors: [] };
-        this.pending.push(record);
-        this.bySeq.set(message.seq, record);
-        if (this.bySeq.size > MAX_RECORDS) this.bySeq.delete(this.bySeq.keys().next().value!);
-        if (this.pending.length > MAX_RECORDS) this.pending.shift();
+      case 'records':
+        for (const item of message.items) this.record(item);
         return;
-      }
-      case 'app-error': {
-        const record = this.bySeq.get(message.seq);
-        if (record !== undefined && record.errors.length < MAX_ERRORS) record.errors.push(message.error);
-        return;
-      }
       case 'reply': {
         const waiter = this.waiters.get(message.id);
         if (waiter === undefined) return;
@@ -67,6 +57,19 @@ export class Channel {
       default:
         this.onControl(message);
     }
+  }
+
+  private record(item: RecordItem): void {
+    if (item.t === 'request') {
+      const record: RequestRecord = { environ: item.environ, errors: [] };
+      this.pending.push(record);
+      this.bySeq.set(item.seq, record);
+      if (this.bySeq.size > MAX_RECORDS) this.bySeq.delete(this.bySeq.keys().next().value!);
+      if (this.pending.length > MAX_RECORDS) this.pending.shift();
+      return;
+    }
+    const record = this.bySeq.get(item.seq);
+    if (record !== undefined && record.errors.length < MAX_ERRORS) record.errors.push(item.error);
   }
 
   /** Ask the child something; `answered: false` when it is gone or silent for `timeoutMs`. */

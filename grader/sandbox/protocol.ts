@@ -38,11 +38,18 @@ export type ChildMessage =
   | { t: 'ready'; url: string }
   | { t: 'load-error'; message: string }
   | { t: 'listen-error'; code: string; message: string }
-  | { t: 'request'; seq: number; environ: EnvironRecord }
-  | { t: 'app-error'; seq: number; error: AppErrorRecord }
+  | { t: 'records'; items: RecordItem[] }
   | { t: 'fatal'; message: string }
   | { t: 'exit-called'; code: string }
   | { t: 'reply'; id: number; error?: string };
+
+/** What one request brought: its arrival (with the environ the app saw), or an error the app raised. */
+export type RecordItem =
+  | { t: 'request'; seq: number; environ: EnvironRecord }
+  | { t: 'app-error'; seq: number; error: AppErrorRecord };
+
+/** Items the parent reads from one 'records' message at most (the child sends up to 64). */
+export const MAX_BATCH_ITEMS = 256;
 
 /** Parent → child. */
 export type ParentMessage = { t: 'fresh'; id: number } | { t: 'sync'; id: number };
@@ -86,6 +93,21 @@ function appError(value: unknown): AppErrorRecord | undefined {
   return out;
 }
 
+function recordItem(raw: unknown): RecordItem | undefined {
+  if (!isRecord(raw)) return undefined;
+  const seq = count(raw.seq);
+  if (seq === undefined) return undefined;
+  if (raw.t === 'request') {
+    const environ = environRecord(raw.environ);
+    return environ === undefined ? undefined : { t: 'request', seq, environ };
+  }
+  if (raw.t === 'app-error') {
+    const error = appError(raw.error);
+    return error === undefined ? undefined : { t: 'app-error', seq, error };
+  }
+  return undefined;
+}
+
 /** Parse a message from the child; undefined for junk or a wrong nonce. */
 export function parseChildMessage(raw: unknown, nonce: string): ChildMessage | undefined {
   if (!isRecord(raw) || raw.nonce !== nonce) return undefined;
@@ -104,15 +126,14 @@ export function parseChildMessage(raw: unknown, nonce: string): ChildMessage | u
       const message = text(raw.message);
       return code === undefined || message === undefined ? undefined : { t: 'listen-error', code, message };
     }
-    case 'request': {
-      const seq = count(raw.seq);
-      const environ = environRecord(raw.environ);
-      return seq === undefined || environ === undefined ? undefined : { t: 'request', seq, environ };
-    }
-    case 'app-error': {
-      const seq = count(raw.seq);
-      const error = appError(raw.error);
-      return seq === undefined || error === undefined ? undefined : { t: 'app-error', seq, error };
+    case 'records': {
+      if (!Array.isArray(raw.items)) return undefined;
+      const items: RecordItem[] = [];
+      for (const item of raw.items.slice(0, MAX_BATCH_ITEMS)) {
+        const parsed = recordItem(item);
+        if (parsed !== undefined) items.push(parsed);
+      }
+      return { t: 'records', items };
     }
     case 'exit-called': {
       const code = text(raw.code);

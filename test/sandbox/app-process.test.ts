@@ -59,6 +59,18 @@ describe.each(SERVER_NAMES)('an app process on the %s server', (server) => {
     expect(await app.drainRecords()).toEqual([]);
   });
 
+  it('hands over the records made before the process was killed, batched or not', async () => {
+    const app = await start(counter, server);
+    for (let i = 0; i < 100; i++) await get(app.url, `/many?${i}`);
+    await get(app.url, '/last');
+    // Records go out in batches, the last one a few ms after its request: no question needed.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await app.kill();
+    const records = await app.drainRecords();
+    expect(records.map((r) => r.environ.PATH_INFO)).toEqual([...Array<string>(100).fill('/many'), '/last']);
+    expect(records.map((r) => r.environ.QUERY_STRING).slice(0, 3)).toEqual(['0', '1', '2']);
+  });
+
   it('kill() ends the process, and says the grader stopped it', async () => {
     const app = await start(counter, server);
     expect(app.alive).toBe(true);

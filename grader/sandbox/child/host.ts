@@ -3,7 +3,7 @@
  * ensureRuntimeBundle()). It loads the student's bundle, starts one server
  * around it and answers the parent over IPC:
  *   → ready {url} | load-error {message} | listen-error {code, message}
- *   → request / app-error records as requests happen
+ *   → records (request / app-error) in batches: every few ms, and before each reply
  *   ← fresh (re-import the app: new state) and sync (a barrier), each → reply
  */
 import { startServer } from '../../servers/index.ts';
@@ -42,12 +42,16 @@ function writeLog(line: string): void {
   process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
 }
 
-installGuards(send, config.sourceDir);
+const recorder = new Recorder(send, config.sourceDir);
+// Records first, so the parent has them before it learns the process is ending.
+installGuards((message) => {
+  recorder.flush();
+  send(message);
+}, config.sourceDir);
 // The parent went away (or the app cut the channel): nobody will use this process again.
 process.on('disconnect', () => exit(0));
 
 const loader = new AppLoader(config.bundlePath, config.entryName, config.sourceDir);
-const recorder = new Recorder(send, config.sourceDir);
 const first = await loader.load();
 
 if (!first.ok) {
@@ -90,6 +94,8 @@ if (!first.ok) {
       const message = parseParentMessage(raw);
       if (message === undefined) return;
       queue = queue.then(async () => {
+        // A reply is a barrier: the records made before it go first.
+        recorder.flush();
         if (message.t === 'sync') return send({ t: 'reply', id: message.id });
         const next = await loader.load();
         if (next.ok) {
