@@ -103,113 +103,119 @@ export async function runApplication(
   let writes: Array<Promise<void>> = [];
   let writeFailure: { reason: unknown } | undefined;
 
-  function reportAppError(error: unknown): void {
-    const request = `${environ.REQUEST_METHOD} ${environ.PATH_INFO ?? ''}`;
-    hooks.log(`error in the application (${request}): ${stackOf(error)}`);
-    try {
-      hooks.onAppError?.(error, environ);
-    } catch (hookError) {
-      hooks.log(`error in the server's onAppError hook: ${stackOf(hookError)}`);
-    }
-  }
+  // Object-literal methods rather than nested function declarations: transpilers that keep
+  // function names (tsx, esbuild keepNames) would otherwise rename every closure on every call.
+  const { reportAppError, commitHead, emit, drainWrites, write, startResponse } = {
+    reportAppError(error: unknown): void {
+      const request = `${environ.REQUEST_METHOD} ${environ.PATH_INFO ?? ''}`;
+      hooks.log(`error in the application (${request}): ${stackOf(error)}`);
+      try {
+        hooks.onAppError?.(error, environ);
+      } catch (hookError) {
+        hooks.log(`error in the server's onAppError hook: ${stackOf(hookError)}`);
+      }
+    },
 
-  /** PEP 3333 "Buffering and Streaming": the head goes out with the first body bytes, Date and Server added (RFC 9110 §6.6.1, §10.2.4). */
-  function commitHead(head: PendingHead, knownLength: number | undefined): void {
-    const headers: Header[] = [];
-    if (!hasHeader(head.headers, 'date')) headers.push(['Date', httpDate()]);
-    if (!hasHeader(head.headers, 'server')) headers.push(['Server', hooks.software]);
-    for (const header of head.headers) headers.push(header);
-    sent = head;
-    try {
-      transport.sendHead(head.status, headers, head.contentLength ?? knownLength);
-    } catch (error) {
-      throw new TransportFailure(error);
-    }
-  }
+    /** PEP 3333 "Buffering and Streaming": the head goes out with the first body bytes, Date and Server added (RFC 9110 §6.6.1, §10.2.4). */
+    commitHead(head: PendingHead, knownLength: number | undefined): void {
+      const headers: Header[] = [];
+      if (!hasHeader(head.headers, 'date')) headers.push(['Date', httpDate()]);
+      if (!hasHeader(head.headers, 'server')) headers.push(['Server', hooks.software]);
+      for (const header of head.headers) headers.push(header);
+      sent = head;
+      try {
+        transport.sendHead(head.status, headers, head.contentLength ?? knownLength);
+      } catch (error) {
+        throw new TransportFailure(error);
+      }
+    },
 
-  /** Send body bytes, never more than the app's Content-Length (PEP 3333 "Handling the Content-Length Header"). */
-  function emit(chunk: Bytes, knownLength?: number): void | Promise<void> {
-    if (sent === undefined) {
-      if (pending === undefined) throw noStartResponse('the app produced body bytes before calling start_response()');
-      commitHead(pending, knownLength);
-    }
-    const limit = sent!.contentLength;
-    let part = chunk;
-    if (limit !== undefined && bytesSent + part.byteLength > limit) {
-      part = part.subarray(0, limit - bytesSent);
-      if (!excessReported) {
-        excessReported = true;
-        reportAppError(new WsgiViolation({
-          code: 'content-length-exceeded',
-          problem: `the app produced more than the ${limit} bytes its Content-Length announced`,
-          rule: 'The body has exactly Content-Length bytes; the server sends no more than that.',
-          fix: 'Compute Content-Length from the encoded body: String(body.byteLength).',
-          section: 'Handling the Content-Length Header',
+    /** Send body bytes, never more than the app's Content-Length (PEP 3333 "Handling the Content-Length Header"). */
+    emit(chunk: Bytes, knownLength?: number): void | Promise<void> {
+      if (sent === undefined) {
+        if (pending === undefined) throw noStartResponse('the app produced body bytes before calling start_response()');
+        commitHead(pending, knownLength);
+      }
+      const limit = sent!.contentLength;
+      let part = chunk;
+      if (limit !== undefined && bytesSent + part.byteLength > limit) {
+        part = part.subarray(0, limit - bytesSent);
+        if (!excessReported) {
+          excessReported = true;
+          reportAppError(new WsgiViolation({
+            code: 'content-length-exceeded',
+            problem: `the app produced more than the ${limit} bytes its Content-Length announced`,
+            rule: 'The body has exactly Content-Length bytes; the server sends no more than that.',
+            fix: 'Compute Content-Length from the encoded body: String(body.byteLength).',
+            section: 'Handling the Content-Length Header',
+          }));
+        }
+      }
+      if (part.byteLength === 0) return;
+      bytesSent += part.byteLength;
+      let sending: void | Promise<void>;
+      try {
+        sending = transport.sendBody(part);
+      } catch (error) {
+        throw new TransportFailure(error);
+      }
+      if (!isThenable(sending)) return;
+      return Promise.resolve(sending).catch((error: unknown) => {
+        throw new TransportFailure(error);
+      });
+    },
+
+    /** Wait for chunks passed to write() (PEP 3333 "The write() Callable"). */
+    async drainWrites(): Promise<void> {
+      const waiting = writes;
+      writes = [];
+      await Promise.all(waiting);
+      if (writeFailure !== undefined) throw new TransportFailure(writeFailure.reason);
+    },
+
+    /** PEP 3333 "The write() Callable": sends the headers if needed, then the data, at once. */
+    write(data: Bytes): void {
+      if (ended) throw new Error('write() was called after the response ended');
+      const chunk = checkChunk(data, 'write');
+      writeUsed = true;
+      const sending = emit(chunk);
+      // write() can't wait (the app is synchronous): the handler waits after the app's call returns.
+      // A failure is kept, not left as an unhandled rejection.
+      if (sending !== undefined) {
+        writes.push(sending.catch((error: unknown) => {
+          writeFailure ??= { reason: error instanceof TransportFailure ? error.reason : error };
         }));
       }
-    }
-    if (part.byteLength === 0) return;
-    bytesSent += part.byteLength;
-    let sending: void | Promise<void>;
-    try {
-      sending = transport.sendBody(part);
-    } catch (error) {
-      throw new TransportFailure(error);
-    }
-    if (!isThenable(sending)) return;
-    return Promise.resolve(sending).catch((error: unknown) => {
-      throw new TransportFailure(error);
-    });
-  }
+    },
 
-  /** Wait for chunks passed to write() (PEP 3333 "The write() Callable"). */
-  async function drainWrites(): Promise<void> {
-    const waiting = writes;
-    writes = [];
-    await Promise.all(waiting);
-    if (writeFailure !== undefined) throw new TransportFailure(writeFailure.reason);
-  }
-
-  /** PEP 3333 "The write() Callable": sends the headers if needed, then the data, at once. */
-  const write: Write = (data) => {
-    if (ended) throw new Error('write() was called after the response ended');
-    const chunk = checkChunk(data, 'write');
-    writeUsed = true;
-    const sending = emit(chunk);
-    // write() can't wait (the app is synchronous): the handler waits after the app's call returns.
-    // A failure is kept, not left as an unhandled rejection.
-    if (sending !== undefined) {
-      writes.push(sending.catch((error: unknown) => {
-        writeFailure ??= { reason: error instanceof TransportFailure ? error.reason : error };
-      }));
-    }
+    /** PEP 3333 "The start_response() Callable": record status and headers; a second call only with excInfo, before headers were sent. */
+    startResponse(status: string, headers: Header[], excInfo?: unknown): Write {
+      if (ended) throw new Error('start_response() was called after the response ended');
+      if (excInfo !== undefined && excInfo !== null) {
+        // "...if the headers have already been sent, start_response must raise an error, and should re-raise using the exc_info tuple."
+        if (sent !== undefined) throw excInfo;
+      } else if (pending !== undefined) {
+        throw new WsgiViolation({
+          code: 'start-response-twice',
+          problem: 'start_response() was called a second time without excInfo',
+          rule: 'start_response() is called once; a second call must pass excInfo, and only before headers were sent.',
+          fix: 'Call start_response() once per request, or pass the caught error as the third argument to replace the status.',
+          section: 'The start_response() Callable',
+        });
+      }
+      const code = parseStatus(status);
+      const list = checkHeaders(headers);
+      pending = { status: status, code, headers: list, contentLength: declaredContentLength(list) };
+      return write;
+    },
   };
-
-  /** PEP 3333 "The start_response() Callable": record status and headers; a second call only with excInfo, before headers were sent. */
-  const startResponse: StartResponse = (status, headers, excInfo) => {
-    if (ended) throw new Error('start_response() was called after the response ended');
-    if (excInfo !== undefined && excInfo !== null) {
-      // "...if the headers have already been sent, start_response must raise an error, and should re-raise using the exc_info tuple."
-      if (sent !== undefined) throw excInfo;
-    } else if (pending !== undefined) {
-      throw new WsgiViolation({
-        code: 'start-response-twice',
-        problem: 'start_response() was called a second time without excInfo',
-        rule: 'start_response() is called once; a second call must pass excInfo, and only before headers were sent.',
-        fix: 'Call start_response() once per request, or pass the caught error as the third argument to replace the status.',
-        section: 'The start_response() Callable',
-      });
-    }
-    const code = parseStatus(status);
-    const list = checkHeaders(headers);
-    pending = { status: status, code, headers: list, contentLength: declaredContentLength(list) };
-    return write;
-  };
+  // Typed as PEP 3333's callables (the app gets exactly these functions).
+  const typedStartResponse: StartResponse = startResponse;
 
   let closable: { close?: unknown } | undefined;
   let failure: { error: unknown } | undefined;
   try {
-    const returned: unknown = app(environ, startResponse);
+    const returned: unknown = app(environ, typedStartResponse);
     if (typeof returned === 'object' && returned !== null) closable = returned;
     // An async app's later rejection must not crash the server: it is reported as async-application instead.
     if (isThenable(returned)) Promise.resolve(returned).catch(() => undefined);
@@ -267,7 +273,7 @@ export async function runApplication(
       return { status: code, bytesSent, completed: false };
     }
     if (transport.clientGone) return { status: 0, bytesSent, completed: false };
-    return sendServerError();
+    return sendServerError(commitHead, transport, hooks);
   }
   if (transport.clientGone) return { status: code, bytesSent, completed: false };
 
@@ -293,26 +299,30 @@ export async function runApplication(
     return { status: code, bytesSent, completed: false };
   }
   return { status: code, bytesSent, completed: true };
+}
 
-  /** PEP 3333 "Error Handling": nothing was sent yet, so answer 500 with a short text. */
-  async function sendServerError(): Promise<HandlerResult> {
-    const body = new TextEncoder().encode(ERROR_BODY);
-    const head: PendingHead = {
-      status: statusText(500),
-      code: 500,
-      headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.byteLength)]],
-      contentLength: body.byteLength,
-    };
-    try {
-      commitHead(head, undefined);
-      await transport.sendBody(body);
-      await transport.finish();
-      return { status: 500, bytesSent: body.byteLength, completed: true };
-    } catch (error) {
-      const reason = error instanceof TransportFailure ? error.reason : error;
-      hooks.log(`response aborted: ${stackOf(reason)}`);
-      transport.abort(reason);
-      return { status: 500, bytesSent: 0, completed: false };
-    }
+/** PEP 3333 "Error Handling": nothing was sent yet, so answer 500 with a short text. */
+async function sendServerError(
+  commitHead: (head: PendingHead, knownLength: number | undefined) => void,
+  transport: ResponseTransport,
+  hooks: HandlerHooks,
+): Promise<HandlerResult> {
+  const body = new TextEncoder().encode(ERROR_BODY);
+  const head: PendingHead = {
+    status: statusText(500),
+    code: 500,
+    headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.byteLength)]],
+    contentLength: body.byteLength,
+  };
+  try {
+    commitHead(head, undefined);
+    await transport.sendBody(body);
+    await transport.finish();
+    return { status: 500, bytesSent: body.byteLength, completed: true };
+  } catch (error) {
+    const reason = error instanceof TransportFailure ? error.reason : error;
+    hooks.log(`response aborted: ${stackOf(reason)}`);
+    transport.abort(reason);
+    return { status: 500, bytesSent: 0, completed: false };
   }
 }
