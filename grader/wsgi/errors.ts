@@ -15,32 +15,40 @@ import type { ErrorStream } from './types.ts';
  * is left of an unfinished line. The server flushes it when the request ends.
  */
 export function createErrorStream(log: (line: string) => void): ErrorStream {
-  let pending = '';
-
-  function write(text: string): void {
-    if (typeof text !== 'string') {
-      throw new TypeError(`wsgi.errors.write() takes a string, got ${text === null ? 'null' : typeof text}`);
-    }
-    pending += text;
-    let newline = pending.indexOf('\n');
-    while (newline !== -1) {
-      log(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf('\n');
-    }
-  }
-
+  const state: LineBuffer = { pending: '' };
+  // Object-literal methods: no named closures per request (see handler.ts).
   return {
-    write,
+    write(text: string): void {
+      writeText(state, log, text);
+    },
     writelines(lines: Iterable<string>): void {
       // As Python's writelines: no separators are added.
-      for (const line of lines) write(line);
+      for (const line of lines) writeText(state, log, line);
     },
     flush(): void {
-      if (pending === '') return;
-      const rest = pending;
-      pending = '';
+      if (state.pending === '') return;
+      const rest = state.pending;
+      state.pending = '';
       log(rest);
     },
   };
+}
+
+/** Text written but not yet logged: the unfinished line. */
+interface LineBuffer {
+  pending: string;
+}
+
+/** wsgi.errors.write(): keep the text, log each complete line. */
+function writeText(state: LineBuffer, log: (line: string) => void, text: string): void {
+  if (typeof text !== 'string') {
+    throw new TypeError(`wsgi.errors.write() takes a string, got ${text === null ? 'null' : typeof text}`);
+  }
+  state.pending += text;
+  let newline = state.pending.indexOf('\n');
+  while (newline !== -1) {
+    log(state.pending.slice(0, newline));
+    state.pending = state.pending.slice(newline + 1);
+    newline = state.pending.indexOf('\n');
+  }
 }

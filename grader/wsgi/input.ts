@@ -43,43 +43,51 @@ function describe(value: unknown): string {
 export function createInput(body: Uint8Array): InputStream {
   // A plain Uint8Array view, so slices are plain Uint8Arrays even when the
   // caller passed a Buffer.
-  const data = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  let position = 0;
+  const state: Cursor = { data: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), position: 0 };
 
-  function take(count: number): Bytes {
-    const end = Math.min(data.length, position + count);
-    const chunk = data.slice(position, end);
-    position = end;
-    return chunk;
-  }
-
-  function readline(size?: number): Bytes {
-    const limit = limitOf('readline', size);
-    const newline = data.indexOf(LF, position);
-    const lineEnd = newline === -1 ? data.length : newline + 1;
-    return take(Math.min(lineEnd - position, limit));
-  }
-
+  // Object-literal methods: no named closures per request (see handler.ts).
   const stream: InputStream = {
     read(size?: number): Bytes {
-      return take(limitOf('read', size));
+      return take(state, limitOf('read', size));
     },
-    readline,
+    readline(size?: number): Bytes {
+      return readline(state, size);
+    },
     readlines(hint?: number): Bytes[] {
       const limit = limitOf('readlines', hint);
       const budget = limit === 0 ? Infinity : limit;
       const lines: Bytes[] = [];
       let total = 0;
-      while (position < data.length && total < budget) {
-        const line = readline();
+      while (state.position < state.data.length && total < budget) {
+        const line = readline(state);
         lines.push(line);
         total += line.length;
       }
       return lines;
     },
     *[Symbol.iterator](): Iterator<Bytes> {
-      while (position < data.length) yield readline();
+      while (state.position < state.data.length) yield readline(state);
     },
   };
   return stream;
+}
+
+/** The body and how far it was read. */
+interface Cursor {
+  readonly data: Uint8Array;
+  position: number;
+}
+
+function take(state: Cursor, count: number): Bytes {
+  const end = Math.min(state.data.length, state.position + count);
+  const chunk = state.data.slice(state.position, end);
+  state.position = end;
+  return chunk;
+}
+
+function readline(state: Cursor, size?: number): Bytes {
+  const limit = limitOf('readline', size);
+  const newline = state.data.indexOf(LF, state.position);
+  const lineEnd = newline === -1 ? state.data.length : newline + 1;
+  return take(state, Math.min(lineEnd - state.position, limit));
 }

@@ -222,17 +222,30 @@ export class HeadParser {
   private finish(): ParsedRequest | HttpError {
     const request = this.parsedLine!;
     const fields = this.fields;
-    const values = (name: string): string[] => fields.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+    // The values of the fields that decide framing and persistence, in one pass over the fields.
+    const hosts: string[] = [];
+    const transferEncodings: string[] = [];
+    const contentLengths: string[] = [];
+    const connectionValues: string[] = [];
+    const expectValues: string[] = [];
+    for (const [name, value] of fields) {
+      // Names are tokens (ASCII), so only names of these lengths can match.
+      const length = name.length;
+      if (length !== 4 && length !== 6 && length !== 10 && length !== 14 && length !== 17) continue;
+      const lower = name.toLowerCase();
+      if (lower === 'host') hosts.push(value);
+      else if (lower === 'transfer-encoding') transferEncodings.push(value);
+      else if (lower === 'content-length') contentLengths.push(value);
+      else if (lower === 'connection') connectionValues.push(value);
+      else if (lower === 'expect') expectValues.push(value);
+    }
     const http11 = request.version === 'HTTP/1.1';
 
     // RFC 9112 §3.2: exactly one valid Host on HTTP/1.1; never several.
-    const hosts = values('host');
     if (http11 && hosts.length === 0) return badRequest('HTTP/1.1 request without a Host header (RFC 9112 §3.2)');
     if (hosts.length > 1) return badRequest('more than one Host header (RFC 9112 §3.2)');
     if (hosts.length === 1 && !HOST.test(hosts[0]!)) return badRequest('invalid Host header');
 
-    const transferEncodings = values('transfer-encoding');
-    const contentLengths = values('content-length');
     let framing: BodyFraming = { kind: 'none' };
     if (transferEncodings.length > 0) {
       // RFC 9112 §6.1: a 1.0 recipient can't know chunked, so the framing is faulty.
@@ -251,13 +264,13 @@ export class HeadParser {
     }
 
     // RFC 9112 §9.3: 1.1 persists unless "close"; 1.0 only with "keep-alive".
-    const connection = tokens(values('connection'));
+    const connection = tokens(connectionValues);
     const keepAlive = !connection.includes('close') && (http11 || connection.includes('keep-alive'));
 
     // RFC 9110 §10.1.1: 100-continue is the only expectation defined; other
     // ones may get 417. A server ignores Expect from an HTTP/1.0 client.
     let expectContinue = false;
-    const expects = tokens(values('expect'));
+    const expects = tokens(expectValues);
     if (http11 && expects.length > 0) {
       if (expects.some((t) => t !== '100-continue')) return expectationFailed('only "Expect: 100-continue" is supported');
       expectContinue = true;

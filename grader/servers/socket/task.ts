@@ -40,6 +40,29 @@ export interface TaskContext {
   readonly onEnviron?: EnvironObserver;
 }
 
+/** One policy per connection: its extension keys depend on the connection only. */
+const POLICIES = new WeakMap<Channel, EnvironPolicy>();
+
+function policyFor(channel: Channel): EnvironPolicy {
+  let policy = POLICIES.get(channel);
+  if (policy === undefined) {
+    policy = {
+      ...SOCKET_POLICY,
+      // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
+      // Like waitress.client_disconnected: lets a long response stop early. A fresh one per request.
+      extensions() {
+        return {
+          'socket.client_disconnected'(): boolean {
+            return channel.clientGone || channel.peerEnded;
+          },
+        };
+      },
+    };
+    POLICIES.set(channel, policy);
+  }
+  return policy;
+}
+
 /** Serve one request; resolves with whether the connection may be reused. */
 export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promise<boolean> {
   const { request, body, channel, arrived } = exchange;
@@ -56,13 +79,7 @@ export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promis
     chunked: request.framing.kind === 'chunked',
   };
   if (remoteAddress !== undefined) head.remoteAddress = remoteAddress;
-  const policy: EnvironPolicy = {
-    ...SOCKET_POLICY,
-    // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
-    // Like waitress.client_disconnected: lets a long response stop early.
-    extensions: () => ({ 'socket.client_disconnected': (): boolean => channel.clientGone || channel.peerEnded }),
-  };
-  const environ = buildEnviron(head, body, policy, ctx.log);
+  const environ = buildEnviron(head, body, policyFor(channel), ctx.log);
   if (ctx.onEnviron !== undefined) {
     try {
       ctx.onEnviron(environ);
