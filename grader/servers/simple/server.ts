@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatAccessLine } from '../common/access-log.ts';
+import { formatAccessLine, type AccessRecord } from '../common/access-log.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { serverSoftware } from '../common/software.ts';
 import { statusText } from '../common/status.ts';
@@ -83,7 +83,9 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
   const server = createServer();
 
   function accessLog(head: RequestHead, time: Date, status: number, bytes: number): void {
-    log(formatAccessLine({ ...head, time, status, bytes }));
+    const record: AccessRecord = { time, method: head.method, target: head.target, version: head.version, status, bytes };
+    if (head.remoteAddress !== undefined) record.remoteAddress = head.remoteAddress;
+    log(formatAccessLine(record));
   }
 
   /** The listening port (SERVER_PORT); it doesn't change once listening. */

@@ -4,7 +4,7 @@
  * app through runApplication(), and implements the ResponseTransport: the
  * response's framing on the wire is decided here.
  */
-import { formatAccessLine } from '../common/access-log.ts';
+import { formatAccessLine, type AccessRecord } from '../common/access-log.ts';
 import { statusCode } from '../common/status.ts';
 import type { EnvironObserver, LogSink } from '../types.ts';
 import { buildEnviron, type EnvironPolicy, type RequestHead } from '../../wsgi/environ.ts';
@@ -89,17 +89,16 @@ export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promis
   }
   const writer = new ResponseWriter(channel, request);
   const result = await runApplication(ctx.app, environ, writer, ctx.hooks);
-  ctx.log(
-    formatAccessLine({
-      ...(remoteAddress !== undefined ? { remoteAddress } : {}),
-      time: arrived,
-      method: request.method,
-      target: request.target,
-      version: request.version,
-      status: result.status,
-      bytes: result.bytesSent,
-    }),
-  );
+  const record: AccessRecord = {
+    time: arrived,
+    method: request.method,
+    target: request.target,
+    version: request.version,
+    status: result.status,
+    bytes: result.bytesSent,
+  };
+  if (remoteAddress !== undefined) record.remoteAddress = remoteAddress;
+  ctx.log(formatAccessLine(record));
   return result.completed && writer.keepAlive;
 }
 
