@@ -152,12 +152,20 @@ export function buildEnviron(request: RequestHead, body: Uint8Array, policy: Env
   const length = contentLength ?? policy.missingContentLength;
   if (length !== undefined) environ.CONTENT_LENGTH = length;
 
-  const extensions = policy.extensions?.(request) ?? {};
-  for (const [key, value] of Object.entries(extensions)) {
-    if (!EXTENSION_KEY.test(key) || key.startsWith('wsgi.')) {
-      throw new Error(`server extension key "${key}" must be lower-case and prefixed with the server's name`);
+  if (policy.extensions === undefined) return environ;
+  const extensions = policy.extensions(request);
+  for (const key of Object.keys(extensions)) {
+    if (!CHECKED_KEYS.has(key)) {
+      if (!EXTENSION_KEY.test(key) || key.startsWith('wsgi.')) {
+        throw new Error(`server extension key "${key}" must be lower-case and prefixed with the server's name`);
+      }
+      // A server uses the same few keys for every request: check each once.
+      if (CHECKED_KEYS.size < 64) CHECKED_KEYS.add(key);
     }
-    environ[key] = value;
+    environ[key] = extensions[key];
   }
   return environ;
 }
+
+/** Extension keys already found well-formed. */
+const CHECKED_KEYS = new Set<string>();
