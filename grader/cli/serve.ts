@@ -8,7 +8,7 @@
  * machine; --sandbox turns the grader's restrictions on. The server's request
  * log and the app's output are passed through live.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isAppStartError, startAppProcess, type AppProcessHandle } from '../sandbox/app-process.ts';
@@ -63,7 +63,7 @@ class Serve {
   constructor(private readonly args: ServeArgs) {
     // "starter/app.ts" means its folder, as for `npm run grade`: app.ts may import its siblings.
     const given = resolve(args.appPath);
-    this.sourcePath = basename(given) === 'app.ts' ? dirname(given) : given;
+    this.sourcePath = basename(given) === 'app.ts' && existsSync(given) ? dirname(given) : given;
     this.port = args.port;
     this.watcher = new SourceWatcher(
       (path) => this.matters(path),
