@@ -14,7 +14,7 @@ import { SERVER_NAMES } from '../../grader/wsgi/types.ts';
 import { MODEL_MUTANTS } from '../fixtures/submissions/model-mutants.ts';
 import { materialize, MODEL_TEST_ID } from '../fixtures/submissions/mutants.ts';
 
-const SUITES = ['grader/suite/tests/core.suite.ts', 'grader/suite/tests/model.suite.ts'];
+const SUITES = ['grader/suite/tests/core.suite.ts', 'grader/suite/tests/core.validation.suite.ts', 'grader/suite/tests/model.suite.ts'];
 
 let dir: string;
 const results = new Map<string, SubmissionResult>();
