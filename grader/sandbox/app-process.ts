@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Channel } from './channel.ts';
 import { exitInfo, type ExitFacts } from './exit-reason.ts';
 import { childFlags } from './node-flags.ts';
@@ -119,7 +119,7 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
 
   const config: ChildConfig = {
     nonce: randomBytes(16).toString('hex'),
-    bundlePath: join(bundleDir, 'app.mjs'),
+    bundlePath: join(bundleDir, basename(options.bundlePath)),
     sourceDir: realpathSync(options.sourceDir),
     entryName: meta.entryName,
     server: options.server,

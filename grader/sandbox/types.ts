@@ -4,7 +4,7 @@
  */
 import type { ServerName } from '../wsgi/types.ts';
 
-/** A submission made ready to run: its code bundled into one ES module. */
+/** A submission made ready to run: its code bundled into one file (see prepareSubmission()). */
 export type PreparedSubmission =
   | { ok: true; name: string; sourcePath: string; sourceDir: string; bundlePath: string }
   | { ok: false; name: string; sourcePath: string; loadError: string };

@@ -41,6 +41,28 @@ describe.each(SERVER_NAMES)('an app process on the %s server', (server) => {
     expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
   });
 
+  it('gives a fresh instance of an ES-module bundle too (top-level await)', async () => {
+    const app = await start(await submission('tla-counter', `${COUNTER_APP}await Promise.resolve();\n`), server);
+    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
+    await app.fresh();
+    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
+  });
+
+  it('runs the app in strict mode, as an ES module would', async () => {
+    const sloppy = `${TYPES}
+export function application(environ: Environ, startResponse: StartResponse): ResponseBody {
+  // @ts-expect-error an undeclared variable: a ReferenceError in strict code
+  undeclared = 1;
+  startResponse('200 OK', []);
+  return [];
+}
+`;
+    const app = await start(await submission('sloppy', sloppy), server);
+    expect(await get(app.url, '/')).toMatchObject({ status: 500 });
+    const records = await app.drainRecords();
+    expect(records[0]!.errors[0]!.message).toMatch(/^ReferenceError: undeclared is not defined \(app\.ts:4:3\)$/);
+  });
+
   it('records the environ of each request and the errors the app raised', async () => {
     const app = await start(counter, server);
     await get(app.url, '/first?x=1');

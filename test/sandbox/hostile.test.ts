@@ -154,7 +154,7 @@ describe('hostile submissions', () => {
     for (const file of PWNED) expect(existsSync(file)).toBe(false);
     for (const name of NAMES) {
       const bundleDir = join(hostile[name]!.bundlePath, '..');
-      expect(readdirSync(bundleDir).sort()).toEqual(['app.mjs', 'submission.json']);
+      expect(readdirSync(bundleDir).sort()).toEqual(['app.cjs', 'submission.json']);
     }
   });
 });

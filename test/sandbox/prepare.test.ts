@@ -28,12 +28,13 @@ beforeAll(() => {
 afterAll(removeTemps);
 
 describe('prepareSubmission', () => {
-  it('bundles a folder holding app.ts into <workDir>/<name>/app.mjs', async () => {
+  it('bundles a folder holding app.ts into <workDir>/<name>/app.cjs, a factory of app instances', async () => {
     const dir = writeFiles(join(src, 'alice'), { 'app.ts': APP });
     const result = await prepareSubmission(dir, out);
-    expect(result).toEqual({ ok: true, name: 'alice', sourcePath: dir, sourceDir: dir, bundlePath: join(out, 'alice', 'app.mjs') });
-    const code = readFileSync(join(out, 'alice', 'app.mjs'), 'utf8');
-    expect(code).toContain('export {\n  application\n};');
+    expect(result).toEqual({ ok: true, name: 'alice', sourcePath: dir, sourceDir: dir, bundlePath: join(out, 'alice', 'app.cjs') });
+    const code = readFileSync(join(out, 'alice', 'app.cjs'), 'utf8');
+    expect(code.startsWith('module.exports = function create(exports, require, module, __filename, __dirname) {"use strict";\n')).toBe(true);
+    expect(code).toContain('module.exports = __toCommonJS(');
     // Inline source map, carrying the student's source: stack traces show app.ts:line.
     expect(code).toMatch(/\/\/# sourceMappingURL=data:application\/json;base64,/);
     expect(JSON.parse(readFileSync(join(out, 'alice', META_FILE), 'utf8'))).toEqual({ name: 'alice', entryName: 'app.ts', readPath: dir });
@@ -43,7 +44,7 @@ describe('prepareSubmission', () => {
     const file = join(writeFiles(join(src, 'files'), { 'bob.ts': APP }), 'bob.ts');
     const result = await prepareSubmission(file, out);
     expect(result).toMatchObject({ ok: true, name: 'bob', sourcePath: file, sourceDir: join(src, 'files') });
-    expect(result.ok && result.bundlePath).toBe(join(out, 'bob.ts', 'app.mjs'));
+    expect(result.ok && result.bundlePath).toBe(join(out, 'bob.ts', 'app.cjs'));
   });
 
   it('bundles multi-file submissions, keeps node builtins external, erases type-only imports', async () => {
@@ -55,10 +56,20 @@ describe('prepareSubmission', () => {
     const { prepared, inputs } = await bundleSubmission(dir, out);
     expect(prepared.ok).toBe(true);
     expect(inputs.sort()).toEqual([join(dir, 'app.ts'), join(dir, 'lib', 'data.json'), join(dir, 'lib', 'greet.ts')]);
-    const code = readFileSync(join(out, 'multi', 'app.mjs'), 'utf8');
-    expect(code).toContain('from "node:os"');
-    expect(code).toContain('from "node:path"');
+    const code = readFileSync(join(out, 'multi', 'app.cjs'), 'utf8');
+    expect(code).toContain('require("node:os")');
+    expect(code).toContain('require("node:path")');
     expect(code).not.toContain('grader/wsgi/types');
+  });
+
+  it('bundles code that needs an ES module (top-level await, import.meta) as app.mjs', async () => {
+    for (const [name, line] of [['tla', 'await Promise.resolve();'], ['meta', 'export const here = import.meta.url;']] as const) {
+      const dir = writeFiles(join(src, name), { 'app.ts': `${APP}${line}\n` });
+      const result = await prepareSubmission(dir, out);
+      expect(result.ok && result.bundlePath).toBe(join(out, name, 'app.mjs'));
+      expect(readFileSync(join(out, name, 'app.mjs'), 'utf8')).toContain('export {\n  application');
+      expect(existsSync(join(out, name, 'app.cjs'))).toBe(false);
+    }
   });
 
   it('ignores a tsconfig.json in the submission', async () => {
@@ -75,7 +86,7 @@ describe('prepareSubmission', () => {
     const dir = writeFiles(join(src, 'carol smith (2)'), { 'app.ts': APP });
     const result = await prepareSubmission(dir, out);
     expect(result).toMatchObject({ ok: true, name: 'carol smith (2)' });
-    expect(result.ok && result.bundlePath).toMatch(/\/carol_smith__2_-[0-9a-f]{8}\/app\.mjs$/);
+    expect(result.ok && result.bundlePath).toMatch(/\/carol_smith__2_-[0-9a-f]{8}\/app\.cjs$/);
   });
 });
 

@@ -1,8 +1,11 @@
 /**
- * Loads (and reloads) the student's bundle. Each load imports the bundle under
- * a new URL (`?gen=n`) so the module is evaluated anew: a fresh app has fresh
- * module-level state, which is what fresh() promises.
+ * Loads (and reloads) the student's bundle; each load is a new instance with
+ * fresh module-level state, which is what fresh() promises. A factory bundle
+ * (app.cjs) is compiled once and its function called per instance; an ES
+ * module bundle (app.mjs) is imported under a new URL (`?gen=n`) each time.
  */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Application } from '../../wsgi/types.ts';
 import { describeError } from './describe-error.ts';
@@ -28,28 +31,46 @@ export function exportProblem(exports: Record<string, unknown>, entryName: strin
   return `no \`application\` export in ${entryName} — ${EXPORT_HINT}`;
 }
 
+/** A factory bundle's export: runs the app module's top level anew, returns its exports. */
+type Factory = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => unknown;
+
 export class AppLoader {
   private generation = 0;
   private readonly url: string;
+  private factory: Factory | undefined;
 
   constructor(
-    bundlePath: string,
+    private readonly bundlePath: string,
     private readonly entryName: string,
     private readonly sourceDir: string,
   ) {
     this.url = pathToFileURL(bundlePath).href;
   }
 
+  /** A new instance of the app, with its own module-level state. */
   async load(): Promise<LoadResult> {
-    const gen = this.generation++;
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(`${this.url}?gen=${gen}`)) as Record<string, unknown>;
+      exports = this.bundlePath.endsWith('.cjs') ? this.create() : await this.importAnew();
     } catch (error) {
       return { ok: false, message: `${this.entryName} threw while loading: ${describeError(error, this.sourceDir)}` };
     }
     const problem = exportProblem(exports, this.entryName);
     if (problem !== undefined) return { ok: false, message: problem };
     return { ok: true, app: exports.application as Application };
+  }
+
+  /** Compiled once (require), run once per instance. */
+  private create(): Record<string, unknown> {
+    const require = createRequire(this.bundlePath);
+    this.factory ??= require(this.bundlePath) as Factory;
+    const module = { exports: {} };
+    // Called without a receiver: `this` at the top level is undefined, as in an ES module.
+    return this.factory.call(undefined, module.exports, require, module, this.bundlePath, dirname(this.bundlePath)) as Record<string, unknown>;
+  }
+
+  /** An ES module is evaluated once per URL: each instance gets a URL of its own (`?gen=n`). */
+  private async importAnew(): Promise<Record<string, unknown>> {
+    return (await import(`${this.url}?gen=${this.generation++}`)) as Record<string, unknown>;
   }
 }
