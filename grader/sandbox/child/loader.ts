@@ -37,7 +37,7 @@ type Factory = (exports: object, require: NodeJS.Require, module: { exports: obj
 export class AppLoader {
   private generation = 0;
   private readonly url: string;
-  private factory: Factory | undefined;
+  private factory: { create: Factory; require: NodeJS.Require } | undefined;
 
   constructor(
     private readonly bundlePath: string,
@@ -62,11 +62,13 @@ export class AppLoader {
 
   /** Compiled once (require), run once per instance. */
   private create(): Record<string, unknown> {
-    const require = createRequire(this.bundlePath);
-    this.factory ??= require(this.bundlePath) as Factory;
+    if (this.factory === undefined) {
+      const require = createRequire(this.bundlePath);
+      this.factory = { create: require(this.bundlePath) as Factory, require };
+    }
     const module = { exports: {} };
     // Called without a receiver: `this` at the top level is undefined, as in an ES module.
-    return this.factory.call(undefined, module.exports, require, module, this.bundlePath, dirname(this.bundlePath)) as Record<string, unknown>;
+    return this.factory.create.call(undefined, module.exports, this.factory.require, module, this.bundlePath, dirname(this.bundlePath)) as Record<string, unknown>;
   }
 
   /** An ES module is evaluated once per URL: each instance gets a URL of its own (`?gen=n`). */
