@@ -1,6 +1,6 @@
 // The engine end to end on small apps of our own (test/engine/fixtures): one
 // class run shared by every assertion, real app processes, real HTTP.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +20,26 @@ const APPS = ['good', 'hang', 'crash', 'picky', 'violation', 'no-export'];
 const classDir = mkdtempSync(join(tmpdir(), 'todo-wsgi-engine-test-'));
 let run: GradeRun;
 
+/** The entry files vitest's results cache knows of (the project's own test runs write it too). */
+function cachedEntryFiles(): Set<string> {
+  const root = fileURLToPath(new URL('../../node_modules/.vite/vitest/', import.meta.url));
+  const keys = new Set<string>();
+  for (const dir of existsSync(root) ? readdirSync(root) : []) {
+    const file = join(root, dir, 'results.json');
+    if (!existsSync(file)) continue;
+    const cache = JSON.parse(readFileSync(file, 'utf8')) as { results?: Array<[string, unknown]> };
+    for (const [key] of cache.results ?? []) if (key.endsWith('.grade.mjs')) keys.add(key);
+  }
+  return keys;
+}
+let cachedBefore: Set<string>;
+
 beforeAll(async () => {
   for (const app of APPS) copyFileSync(join(fixtures, 'apps', `${app}.ts`), join(classDir, `${app}.ts`));
   // Not in the repository: it would break the project's typecheck.
   mkdirSync(join(classDir, 'syntax'));
   writeFileSync(join(classDir, 'syntax', 'app.ts'), 'export function application(environ, startResponse) {\n  return [;\n}\n');
+  cachedBefore = cachedEntryFiles();
   run = await grade([classDir], options);
 }, 180_000);
 
@@ -55,6 +70,10 @@ test('a correct app gets full marks on both servers', () => {
   expect(root?.curl).toEqual(['curl -i http://127.0.0.1:8000/']);
   // The environ is kept only where a test failed somewhere (it is most of a class's results).
   expect(root?.transcript[0]?.environ).toBeUndefined();
+});
+
+test("grading adds nothing to vitest's results cache (it would grow by one entry per submission, forever)", () => {
+  expect([...cachedEntryFiles()].filter((key) => !cachedBefore.has(key))).toEqual([]);
 });
 
 test('tests from --tests are marked hidden', () => {

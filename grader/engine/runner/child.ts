@@ -50,6 +50,9 @@ async function main(): Promise<void> {
     passWithNoTests: true,
     silent: true,
     coverage: { enabled: false },
+    // vitest's results cache orders files by past runs; every run's entry files are new temp paths,
+    // so it would only grow (by one entry per submission graded) and be rewritten at every run.
+    cache: false,
     experimental: { fsModuleCache: true, fsModuleCachePath: join(settings.cacheDir, 'vitest') },
   }, { plugins: [skipEntryFiles] });
 
