@@ -27,6 +27,7 @@ export interface GradeArgs {
   color?: boolean;
   verbose: boolean;
   help: boolean;
+  typecheck: boolean;
 }
 
 export const DEFAULT_PATH = 'starter/app.ts';
@@ -54,6 +55,7 @@ Options:
   --request-timeout MS    time limit per request (default: ${DEFAULTS.requestTimeoutMs})
   --start-timeout MS      time limit for an app process to start (default: ${DEFAULTS.startTimeoutMs})
   --timeout MS            time limit per submission (default: ${DEFAULTS.submissionTimeoutMs})
+  --typecheck             type-check first: a type error is a load error (score 0)
   --watch                 grade again whenever the submission changes (one submission)
   --verbose               every failure in full
   --no-color              no colours (also: NO_COLOR=1)
@@ -66,7 +68,7 @@ type ValueOption = 'tier' | 'tests' | 'json' | 'csv' | 'junit' | 'html' | 'grade
 const VALUE_OPTIONS: ReadonlySet<string> = new Set<ValueOption>([
   'tier', 'tests', 'json', 'csv', 'junit', 'html', 'gradescope', 'classroom', 'jobs', 'seed', 'runs', 'request-timeout', 'start-timeout', 'timeout',
 ]);
-const FLAGS: ReadonlySet<string> = new Set(['watch', 'no-color', 'verbose', 'help']);
+const FLAGS: ReadonlySet<string> = new Set(['watch', 'no-color', 'verbose', 'help', 'typecheck']);
 
 function parseTiers(value: string): Tier[] {
   const chosen = new Set<Tier>();
@@ -86,7 +88,7 @@ function parseCount(name: string, value: string, min: number): number {
 }
 
 export function parseArgs(argv: readonly string[]): GradeArgs {
-  const args: GradeArgs = { paths: [], tiers: [...TIERS], watch: false, verbose: false, help: false };
+  const args: GradeArgs = { paths: [], tiers: [...TIERS], watch: false, verbose: false, help: false, typecheck: false };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] as string;
@@ -103,6 +105,7 @@ export function parseArgs(argv: readonly string[]): GradeArgs {
       if (name === 'watch') args.watch = true;
       else if (name === 'no-color') args.color = false;
       else if (name === 'verbose') args.verbose = true;
+      else if (name === 'typecheck') args.typecheck = true;
       else args.help = true;
       continue;
     }

@@ -30,6 +30,15 @@ export function createProgress(stream: NodeJS.WriteStream, tty: boolean): Progre
 
   return {
     update(event) {
+      if (event.type === 'typecheck') {
+        if (tty) {
+          stream.write(`\r\x1b[2Ktype-checking ${event.done}/${event.total}`);
+          drawn = true;
+        } else if (event.done === 0) {
+          stream.write(`type-checking ${event.total} submissions\n`);
+        }
+        return;
+      }
       if (event.type === 'start') {
         if (tty) {
           stream.write(`\r${bar(0, event.total)}`);

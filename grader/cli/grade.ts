@@ -22,6 +22,7 @@ class Interrupted extends Error {}
 function optionsOf(args: GradeArgs): GradeOptions {
   return {
     tiers: args.tiers,
+    typecheck: args.typecheck,
     ...(args.testsDir === undefined ? {} : { testsDir: args.testsDir }),
     ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
     ...(args.seed === undefined ? {} : { seed: args.seed }),

@@ -11,6 +11,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GradeRun, SandboxReport, SubmissionResult } from '../results/types.ts';
+import type { PreparedSubmission } from '../sandbox/types.ts';
 import { ensureRuntimeBundle } from '../sandbox/runtime-bundle.ts';
 import { sandboxReport } from '../sandbox/report.ts';
 import { buildCatalog, collectSubmission } from './collect.ts';
@@ -18,6 +19,7 @@ import { discoverSubmissions, suiteFiles } from './discover.ts';
 import type { SubmissionSource } from './discover.ts';
 import { writeEntry } from './entries.ts';
 import { prepareJobs, prepareWhile } from './prepare.ts';
+import type { PrepareJob } from './prepare.ts';
 import { resolveOptions, UsageError } from './options.ts';
 import type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts';
 import type { ModuleReport, SubmissionConfig, SuiteFile } from './protocol.ts';
@@ -47,6 +49,7 @@ function gradeRunOf(options: ResolvedOptions, startedAt: Date, submissions: Subm
       startTimeoutMs: options.startTimeoutMs,
       submissionTimeoutMs: options.submissionTimeoutMs,
       hiddenTests: options.testsDir !== undefined,
+      typecheck: options.typecheck,
     },
     submissions,
   };
@@ -113,6 +116,25 @@ export async function grade(paths: readonly string[], options: GradeOptions = {}
   }
 }
 
+/** The load error of each submission with a type error (by index), checked one after the other. */
+async function typeErrors(
+  jobs: readonly PrepareJob[],
+  onProgress: ((event: ProgressEvent) => void) | undefined,
+): Promise<Array<PreparedSubmission | undefined>> {
+  const { TypeChecker } = await import('../sandbox/typecheck.ts');
+  const checker = await TypeChecker.create();
+  const found: Array<PreparedSubmission | undefined> = [];
+  for (const [index, job] of jobs.entries()) {
+    onProgress?.({ type: 'typecheck', done: index, total: jobs.length });
+    const problem = checker.check(job.sourcePath);
+    if (problem !== undefined) found[index] = { ok: false, name: job.name, sourcePath: job.sourcePath, loadError: problem };
+    // A check is synchronous: let the runner's messages and Ctrl-C through between two.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  onProgress?.({ type: 'typecheck', done: jobs.length, total: jobs.length });
+  return found;
+}
+
 async function gradeIn(
   session: RunnerSession,
   runDir: string,
@@ -121,10 +143,12 @@ async function gradeIn(
   options: ResolvedOptions,
   onProgress: ((event: ProgressEvent) => void) | undefined,
 ): Promise<SubmissionResult[]> {
-  // Bundle while the runner loads; the workers bundle whatever is left then.
   const jobs = prepareJobs(sources, runDir);
+  // Type errors first: those submissions are load errors, never bundled or started.
+  const known = options.typecheck ? await typeErrors(jobs, onProgress) : [];
+  // Bundle while the runner loads; the workers bundle whatever is left then.
   const [prepared, sandbox] = await Promise.all([
-    prepareWhile(jobs, Math.max(2, availableParallelism()), Math.min(options.jobs, jobs.length), () => session.isStarted),
+    prepareWhile(jobs, Math.max(2, availableParallelism()), Math.min(options.jobs, jobs.length), () => session.isStarted, known),
     ensureRuntimeBundle().then((): SandboxReport => sandboxReport({ sandbox: options.sandbox, startTimeoutMs: options.startTimeoutMs })),
   ]);
   const files = await Promise.all(jobs.map((job, index) => {

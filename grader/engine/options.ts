@@ -28,6 +28,8 @@ export interface GradeOptions {
   submissionTimeoutMs?: number;
   /** Apply Node's permission model to app processes. Default true. */
   sandbox?: boolean;
+  /** Type-check each submission before grading it: a type error is a load error. Default false. */
+  typecheck?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -42,6 +44,7 @@ export interface ResolvedOptions {
   startTimeoutMs: number;
   submissionTimeoutMs: number;
   sandbox: boolean;
+  typecheck: boolean;
 }
 
 export const DEFAULTS = {
@@ -68,10 +71,12 @@ export function resolveOptions(options: GradeOptions): ResolvedOptions {
     startTimeoutMs: options.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
     submissionTimeoutMs: options.submissionTimeoutMs ?? DEFAULTS.submissionTimeoutMs,
     sandbox: options.sandbox ?? true,
+    typecheck: options.typecheck ?? false,
   };
 }
 
 export type ProgressEvent =
+  | { type: 'typecheck'; done: number; total: number }
   | { type: 'start'; total: number }
   | { type: 'submission'; done: number; total: number; result: SubmissionResult };
 

@@ -33,21 +33,23 @@ export async function prepareOne(job: PrepareJob): Promise<PreparedSubmission> {
 /**
  * Prepare `jobs` in order, `limit` at a time, until `stop()` says the runner
  * is ready — but always the first `atLeast` (they are graded first). The
- * others are left undefined for the workers.
+ * others are left undefined for the workers. Those `known` already (a type
+ * error) are kept as they are.
  */
 export async function prepareWhile(
   jobs: readonly PrepareJob[],
   limit: number,
   atLeast: number,
   stop: () => boolean,
+  known: ReadonlyArray<PreparedSubmission | undefined> = [],
 ): Promise<Array<PreparedSubmission | undefined>> {
-  const results = new Array<PreparedSubmission | undefined>(jobs.length).fill(undefined);
+  const results = Array.from(jobs, (_job, index) => known[index]);
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, jobs.length) }, async () => {
     while (next < jobs.length && (next < atLeast || !stop())) {
       const index = next++;
       const job = jobs[index];
-      if (job !== undefined) results[index] = await prepareOne(job);
+      if (job !== undefined && results[index] === undefined) results[index] = await prepareOne(job);
     }
   });
   await Promise.all(lanes);

@@ -154,6 +154,8 @@ export interface GradeRun {
     startTimeoutMs: number;
     submissionTimeoutMs: number;
     hiddenTests: boolean;
+    /** Submissions were type-checked: a type error made a load error. */
+    typecheck: boolean;
   };
   submissions: SubmissionResult[];
 }

@@ -32,14 +32,20 @@ const dir = mkdtempSync(join(tmpdir(), 'todo-wsgi-cli-test-'));
 let solution: Result;
 let starter: Result;
 let broken: Result;
+let typed: Result;
+let untyped: Result;
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'broken'));
   writeFileSync(join(dir, 'broken', 'app.ts'), 'export function application(environ, startResponse) {\n  return [;\n}\n');
-  [solution, starter, broken] = await Promise.all([
+  // The starter with a type error: it still runs, so only --typecheck objects.
+  writeFileSync(join(dir, 'typed.ts'), readFileSync('starter/app.ts', 'utf8').replace("startResponse('501 Not Implemented', headers);", "startResponse(501, headers);"));
+  [solution, starter, broken, typed, untyped] = await Promise.all([
     runGrade(['solution/app.ts', '--tier', 'core']),
     runGrade(['starter/app.ts', '--tier', 'core', '--json', join(dir, 'out', 'starter.json')]),
     runGrade([join(dir, 'broken'), '--json', join(dir, 'broken.json')]),
+    runGrade([join(dir, 'typed.ts'), '--typecheck', '--tier', 'core']),
+    runGrade([join(dir, 'typed.ts'), '--tier', 'core']),
   ]);
 }, 180_000);
 
@@ -66,6 +72,14 @@ test('exit 2 with one line for an app that cannot be loaded; the files are writt
   expect(broken.stderr).toMatch(/^grade: app\.ts:2:\d+: .+\n$/);
   const run = JSON.parse(readFileSync(join(dir, 'broken.json'), 'utf8')) as GradeRun;
   expect(run.submissions[0]?.status).toBe('load-error');
+});
+
+test('--typecheck: a type error is a load error (exit 2, one line with file:line:col); without it the app is graded', () => {
+  expect(typed.code).toBe(2);
+  expect(typed.stdout).toBe('');
+  expect(typed.stderr).toMatch(/^grade: typed\.ts:\d+:\d+: type error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'\.\n$/);
+  expect(untyped.code).toBe(1);
+  expect(untyped.stderr).toBe('');
 });
 
 test('usage errors: exit 2, one line, no stack trace', async () => {
@@ -100,4 +114,6 @@ test('arguments: defaults, --opt=value, tier lists, paths after --', () => {
   expect(parseArgs(['--', '--weird-name.ts']).paths).toEqual(['--weird-name.ts']);
   expect(() => parseArgs(['--json'])).toThrow('--json needs a value (see --help)');
   expect(() => parseArgs(['--watch=yes'])).toThrow('--watch takes no value');
+  expect(parseArgs(['--typecheck']).typecheck).toBe(true);
+  expect(parseArgs([]).typecheck).toBe(false);
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { grade } from '../../grader/engine/index.ts';
-import type { GradeOptions } from '../../grader/engine/index.ts';
+import type { GradeOptions, ProgressEvent } from '../../grader/engine/index.ts';
 import type { GradeRun, SubmissionResult } from '../../grader/results/types.ts';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -150,4 +150,18 @@ test('the per-submission time limit fails the tests not reached, with status "ti
   expect(sub?.score).toBe(0);
   const messages = new Set(sub?.tests.flatMap((t) => Object.values(t.outcomes).map((o) => o.failure?.message)));
   expect([...messages]).toEqual(['not run: grading this submission took longer than 1 ms (--timeout)']);
+}, 60_000);
+
+test('with typecheck, a type error is a load error found before grading; the rest is graded as before', async () => {
+  const dir = join(classDir, 'typecheck');
+  mkdirSync(dir);
+  copyFileSync(join(classDir, 'good.ts'), join(dir, 'good.ts'));
+  writeFileSync(join(dir, 'typed.ts'), readFileSync(join(classDir, 'good.ts'), 'utf8').replace("startResponse('200 OK', [['Content-Type', 'application/json']]);", "startResponse(200, [['Content-Type', 'application/json']]);"));
+  const events: ProgressEvent[] = [];
+  const checked = await grade([dir], { ...options, typecheck: true }, (event) => events.push(event));
+  expect(checked.options.typecheck).toBe(true);
+  expect(checked.submissions.map((s) => [s.name, s.status, s.score])).toEqual([['good', 'graded', 8], ['typed', 'load-error', 0]]);
+  expect(checked.submissions[1]?.statusDetail).toMatch(/^typed\.ts:\d+:\d+: type error TS2345: /);
+  expect(events.map((e) => e.type)).toEqual(['typecheck', 'typecheck', 'typecheck', 'start', 'submission', 'submission']);
+  expect(run.options.typecheck).toBe(false);
 }, 60_000);

@@ -278,7 +278,7 @@ export function portability(name = 'carol\nmulti-line; "quoted", name'): Submiss
 export function sampleOptions(): GradeRun['options'] {
   return {
     tiers: ['core', '2', '3'], servers: [...SERVERS], seed: 424242, runs: 50,
-    requestTimeoutMs: 2000, startTimeoutMs: 5000, submissionTimeoutMs: 60_000, hiddenTests: true,
+    requestTimeoutMs: 2000, startTimeoutMs: 5000, submissionTimeoutMs: 60_000, hiddenTests: true, typecheck: false,
   };
 }
 
