@@ -11,6 +11,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GradeRun, SandboxReport, SubmissionResult } from '../results/types.ts';
+import type { TypeChecker } from '../sandbox/typecheck.ts';
 import type { PreparedSubmission } from '../sandbox/types.ts';
 import { ensureRuntimeBundle } from '../sandbox/runtime-bundle.ts';
 import { sandboxReport } from '../sandbox/report.ts';
@@ -116,13 +117,16 @@ export async function grade(paths: readonly string[], options: GradeOptions = {}
   }
 }
 
+/** One checker per process: --watch regrades without loading TypeScript and its declarations again. */
+let sharedChecker: Promise<TypeChecker> | undefined;
+
 /** The load error of each submission with a type error (by index), checked one after the other. */
 async function typeErrors(
   jobs: readonly PrepareJob[],
   onProgress: ((event: ProgressEvent) => void) | undefined,
 ): Promise<Array<PreparedSubmission | undefined>> {
-  const { TypeChecker } = await import('../sandbox/typecheck.ts');
-  const checker = await TypeChecker.create();
+  sharedChecker ??= import('../sandbox/typecheck.ts').then(({ TypeChecker }) => TypeChecker.create());
+  const checker = await sharedChecker;
   const found: Array<PreparedSubmission | undefined> = [];
   for (const [index, job] of jobs.entries()) {
     onProgress?.({ type: 'typecheck', done: index, total: jobs.length });
