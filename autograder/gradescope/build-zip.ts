@@ -5,10 +5,12 @@
  * grader/. No solution, no tests of the project, no node_modules (setup.sh
  * runs `npm ci`).
  *
- *   tsx autograder/gradescope/build-zip.ts [--tests hidden-tests/] [--out FILE]
+ *   tsx autograder/gradescope/build-zip.ts [--tests hidden-tests/] [--typecheck] [--out FILE]
  *
  * --tests adds an instructor's hidden suite files (*.suite.ts) as
- * hidden-tests/, which run_autograder passes to the grader.
+ * hidden-tests/, which run_autograder passes to the grader. --typecheck
+ * writes grade-options, one grader option a line, which run_autograder
+ * passes too: a submission with a type error then scores 0.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -46,6 +48,8 @@ export interface ZipPlan {
   root: string;
   /** Folder of hidden suite files to add as hidden-tests/. */
   testsDir?: string;
+  /** Options of `npm run grade` that run_autograder adds, written to grade-options. */
+  gradeOptions?: string[];
 }
 
 /** The archive's entries, in a stable order. */
@@ -68,16 +72,37 @@ export function zipEntries(plan: ZipPlan): ZipEntry[] {
     if (!suites.some((n) => n.endsWith('.suite.ts'))) throw new Error(`no *.suite.ts files in ${plan.testsDir}`);
     for (const name of suites) entries.push(fileEntry(join(plan.testsDir, name), `hidden-tests/${name}`));
   }
+  if (plan.gradeOptions !== undefined && plan.gradeOptions.length > 0) {
+    entries.push({ name: 'grade-options', data: Buffer.from(`${plan.gradeOptions.join('\n')}\n`), mode: 0o644 });
+  }
   return entries;
 }
 
+const HELP = `Build the Gradescope autograder archive.
+
+Usage: npm run autograder:zip -- [options]
+
+Options:
+  --tests DIR     ship DIR/*.suite.ts as hidden tests (run on every submission)
+  --typecheck     grade with --typecheck: a submission with a type error scores 0
+  --out FILE      where to write the zip (default: grade-results/gradescope/autograder.zip)
+  --help          this text`;
+
 function main(): void {
   const { values } = parseArgs({
-    options: { tests: { type: 'string' }, out: { type: 'string' } },
+    options: { tests: { type: 'string' }, typecheck: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' } },
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
   const out = resolve(values.out ?? join(PROJECT_ROOT, 'grade-results', 'gradescope', 'autograder.zip'));
-  const entries = zipEntries({ root: PROJECT_ROOT, ...(values.tests ? { testsDir: resolve(values.tests) } : {}) });
+  const entries = zipEntries({
+    root: PROJECT_ROOT,
+    ...(values.tests ? { testsDir: resolve(values.tests) } : {}),
+    ...(values.typecheck ? { gradeOptions: ['--typecheck'] } : {}),
+  });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, buildZip(entries));
   const hidden = entries.filter((e) => e.name.startsWith('hidden-tests/')).length;
@@ -89,7 +114,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     main();
   } catch (error) {
-    process.stderr.write(`build-zip: ${error instanceof Error ? error.message : String(error)}\n`);
+    const usage = (error as { code?: unknown } | null)?.code?.toString().startsWith('ERR_PARSE_ARGS') === true;
+    process.stderr.write(`build-zip: ${error instanceof Error ? error.message : String(error)}${usage ? ' (see --help)' : ''}\n`);
     process.exitCode = 1;
   }
 }

@@ -43,6 +43,12 @@ describe('zipEntries', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it('writes the grader options chosen (--typecheck) to grade-options, and nothing when there are none', () => {
+    const options = zipEntries({ root: PROJECT_ROOT, gradeOptions: ['--typecheck'] }).find((e) => e.name === 'grade-options');
+    expect(options?.data.toString()).toBe('--typecheck\n');
+    expect(zipEntries({ root: PROJECT_ROOT }).map((e) => e.name)).not.toContain('grade-options');
+  });
+
   it('adds hidden suites as hidden-tests/', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'secret.suite.ts'), 'export default {};\n');

@@ -23,13 +23,19 @@ interface Layout {
   /** The project itself (symlinked), or an empty folder standing for a source without npm ci. */
   source: 'project' | 'empty';
   files: Record<string, string>;
+  /** The grade-options file that autograder:zip writes: the source is then the project's parts, linked one by one. */
+  gradeOptions?: string;
 }
 
 function layOut(layout: Layout): string {
   const root = mkdtempSync(join(tmpdir(), 'gradescope-'));
   roots.push(root);
-  if (layout.source === 'project') symlinkSync(PROJECT, join(root, 'source'), 'dir');
+  if (layout.source === 'project' && layout.gradeOptions === undefined) symlinkSync(PROJECT, join(root, 'source'), 'dir');
   else mkdirSync(join(root, 'source'));
+  if (layout.source === 'project' && layout.gradeOptions !== undefined) {
+    for (const part of ['grader', 'node_modules', 'package.json', 'tsconfig.json']) symlinkSync(join(PROJECT, part), join(root, 'source', part));
+    writeFileSync(join(root, 'source', 'grade-options'), layout.gradeOptions);
+  }
   mkdirSync(join(root, 'submission'));
   for (const [name, text] of Object.entries(layout.files)) {
     const path = join(root, 'submission', name);
@@ -131,6 +137,18 @@ describe.skipIf(!hasCli)('run_autograder with the grader', () => {
     expect(r.score).toBeGreaterThan(0);
     expect(r.score).toBeCloseTo(r.tests.reduce((n, t) => n + t.score, 0));
     expect(existsSync(join(root, 'results', 'results.grader.json'))).toBe(false);
+  });
+
+  it('passes the options of grade-options: with --typecheck, a type error scores 0 and is named', { timeout: 200_000 }, () => {
+    const starter = readFileSync(join(PROJECT, 'starter', 'app.ts'), 'utf8');
+    const typed = starter.replace("startResponse('501 Not Implemented', headers);", 'startResponse(501, headers);');
+    expect(typed).not.toBe(starter);
+    const root = layOut({ source: 'project', files: { 'app.ts': typed }, gradeOptions: '--typecheck\n' });
+    const run = runAutograder(root);
+    expect(run.status).toBe(0);
+    const r = asResults(run.results);
+    expect(r.score).toBe(0);
+    expect(r.output).toMatch(/app\.ts:\d+:\d+: type error TS2345/);
   });
 
   it('reports a submission that does not load, with score 0 and the error', { timeout: 200_000 }, () => {
