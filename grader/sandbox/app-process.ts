@@ -246,6 +246,9 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
       if (ended) throw new Error(`could not reload the app: ${(await exited).reason}`);
       throw new Error(`the app process did not reload within ${seconds(startTimeoutMs)} — is it stuck in an infinite loop?`);
     },
+    async responsive(withinMs: number): Promise<boolean> {
+      return !ended && (await channel.ask('sync', withinMs)).answered;
+    },
     async drainRecords(): Promise<RequestRecord[]> {
       // A barrier: records sent before the child's reply have arrived when it comes.
       if (!ended) await channel.ask('sync', DRAIN_TIMEOUT_MS);

@@ -73,6 +73,8 @@ export interface AppHandle {
   fresh(): Promise<void>;
   /** The records of the requests the app saw since the last call. */
   drainRecords(): Promise<RequestRecord[]>;
+  /** True when the process answers a question within `withinMs`: its event loop is not blocked. */
+  responsive(withinMs: number): Promise<boolean>;
   /** What the process printed so far (first 64 KiB of each stream). */
   output(): CapturedOutput;
   /** End the process (SIGKILL after a short grace); resolves when it is gone. */

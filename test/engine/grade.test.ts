@@ -165,3 +165,22 @@ test('with typecheck, a type error is a load error found before grading; the res
   expect(events.map((e) => e.type)).toEqual(['typecheck', 'typecheck', 'typecheck', 'start', 'submission', 'submission']);
   expect(run.options.typecheck).toBe(false);
 }, 60_000);
+
+test('a request that left a new app stuck is not sent again by later tests: they fail at once, the same way', async () => {
+  const repeated = await grade([join(classDir, 'hang.ts')], { suiteFiles: [join(fixtures, 'repeat-hang.suite.ts')], requestTimeoutMs: 1000 });
+  const sub = repeated.submissions[0]!;
+  expect(sub.status).toBe('graded');
+  for (const server of ['simple', 'socket'] as const) {
+    const outcomes = sub.tests.map((t) => [t.id, t.outcomes[server]!] as const);
+    expect(outcomes.map(([id, o]) => [id, o.status])).toEqual([
+      ['repeat.slow-1', 'failed'], ['repeat.slow-2', 'failed'], ['repeat.slow-3', 'failed'], ['repeat.root', 'passed'],
+    ]);
+    const messages = outcomes.slice(0, 3).map(([, o]) => o.failure?.message);
+    // The tests of a group run in order: the first waits, the others know.
+    expect(messages[0]).toBe('no answer within 1 s — an infinite loop?');
+    expect(messages.slice(1)).toEqual(Array(2).fill('no answer within 1 s — an infinite loop? (the same requests left a new app stuck in an earlier test, so they were not sent again)'));
+    // Not sent: the exchange is the request alone, with why it got no answer.
+    expect(outcomes[1]![1].transcript).toMatchObject([{ request: { method: 'GET', target: '/slow' }, durationMs: 0, error: messages[1] }]);
+    expect(outcomes[1]![1].transcript[0]?.response).toBeUndefined();
+  }
+}, 60_000);

@@ -93,6 +93,25 @@ export function application(environ: Environ, startResponse: StartResponse): Res
     expect(records.map((r) => r.environ.QUERY_STRING).slice(0, 3)).toEqual(['0', '1', '2']);
   });
 
+  it('responsive() tells a process stuck in a loop from one that is not', async () => {
+    const spin = `${TYPES}
+export function application(environ: Environ, startResponse: StartResponse): ResponseBody {
+  while (environ.PATH_INFO === '/spin') {
+    // never ends
+  }
+  startResponse('200 OK', []);
+  return [];
+}
+`;
+    const app = await start(await submission('spin', spin), server);
+    expect(await app.responsive(250)).toBe(true);
+    void fetch(`${app.url}/spin`).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await app.responsive(250)).toBe(false);
+    await app.kill();
+    expect(await app.responsive(250)).toBe(false);
+  });
+
   it('kill() ends the process, and says the grader stopped it', async () => {
     const app = await start(counter, server);
     expect(app.alive).toBe(true);

@@ -48,12 +48,13 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function context(requestTimeoutMs = 2000): GradingContext {
+function context(requestTimeoutMs = 2000, hung?: ReadonlySet<string>): GradingContext {
   records = [];
   return new GradingContext({
     spec, server: 'simple', seed: 7, runSeed: 1, runs: 3, client, requestTimeoutMs,
     app: { fresh: async () => undefined },
     checkDeadline: () => undefined,
+    ...(hung === undefined ? {} : { hung }),
   });
 }
 
@@ -104,6 +105,34 @@ describe('request()', () => {
     expect((error as GradeFailure).failure.message).toBe('no answer within 300 ms — an infinite loop?');
     expect(t.transportError?.kind).toBe('timeout');
     expect(t.transcript.exchanges()[0]?.error).toMatch(/infinite loop/);
+  });
+
+  test('requests that left a new app stuck before fail at once, unsent; other sequences are sent', async () => {
+    const hung = new Set<string>();
+    const first = context(300, hung);
+    await first.request('GET', '/hang').catch(() => undefined);
+    expect(first.hungSequence).toBeTypeOf('string');
+    // The engine adds a sequence once the process proved stuck (it no longer answered the grader).
+    hung.add(first.hungSequence!);
+
+    const again = context(300, hung);
+    const error = await again.request('GET', '/hang').catch((e: unknown) => e);
+    // Not sent: the server saw nothing.
+    expect(records).toEqual([]);
+    expect((error as GradeFailure).failure.message).toBe(
+      'no answer within 300 ms — an infinite loop? (the same requests left a new app stuck in an earlier test, so they were not sent again)',
+    );
+    expect(again.transportError).toBeUndefined();
+    expect(again.transcript.exchanges()).toMatchObject([{ request: { method: 'GET', target: '/hang' }, error: expect.stringMatching(/not sent again/) }]);
+    expect(again.transcript.curl()).toEqual([expect.stringContaining('/hang')]);
+
+    // After another request the app is in another state: the same request is sent.
+    const other = context(300, hung);
+    await other.request('GET', '/ok');
+    expect(await other.request('GET', '/hang').catch((e: unknown) => (e as GradeFailure).failure.message)).toBe('no answer within 300 ms — an infinite loop?');
+    // A new app starts the sequence over.
+    await other.freshApp();
+    expect(await other.request('GET', '/hang').catch((e: unknown) => (e as GradeFailure).failure.message)).toMatch(/not sent again/);
   });
 
   test('app errors recorded by the process are tied to their request', async () => {

@@ -69,6 +69,8 @@ export function startFailureOf(error: unknown): AppStartFailure {
 const starts = new Semaphore(2);
 
 export class AppPool {
+  /** Request sequences that left an app of this pool stuck (see ContextOptions.hung). */
+  readonly hung = new Set<string>();
   private readonly idle: LiveApp[] = [];
   private readonly all = new Set<LiveApp>();
   private readonly slots: Semaphore;

@@ -19,6 +19,8 @@ import type { SubmissionState } from './submission.ts';
 
 /** How long a process that lost a connection gets to show it is exiting. */
 const EXIT_GRACE_MS = 1_000;
+/** How long a process that left a request unanswered gets to answer the grader (IPC) before it counts as stuck. */
+const STUCK_PROBE_MS = 250;
 
 /** A test that ran; its records may still be on their way. */
 export interface RanCase {
@@ -97,6 +99,7 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
     client: live.client,
     requestTimeoutMs: submission.config.requestTimeoutMs,
     checkDeadline: submission.checkDeadline,
+    hung: pool.hung,
   });
 
   let failure: Failure | undefined;
@@ -117,7 +120,9 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
 
   live.pending.push(context);
   if (context.transportError?.kind === 'timeout' || !reloaded) {
-    // Stuck in a loop, or its app would not reload: this process is of no more use.
+    // Stuck in a loop, or its app would not reload: this process is of no more use. One that
+    // cannot even answer the grader is stuck for good: the same requests will hang a new app too.
+    if (context.hungSequence !== undefined && !(await live.handle.responsive(STUCK_PROBE_MS))) pool.hung.add(context.hungSequence);
     await pool.discard(live, true);
   } else if (!live.handle.alive || context.transportError !== undefined) {
     const exit = await whenExited(live.handle, EXIT_GRACE_MS);

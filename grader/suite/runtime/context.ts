@@ -4,6 +4,7 @@
  * line to replay it) and turns failed expectations into GradeFailures that
  * carry the test's rule and hint.
  */
+import { createHash } from 'node:crypto';
 import type { Client } from 'undici';
 import type { Exchange, Failure } from '../../results/types.ts';
 import type { AppErrorRecord, RequestRecord } from '../../sandbox/types.ts';
@@ -12,8 +13,8 @@ import type { Detail, Reply, RequestOptions, TestContext, TestSpec } from '../de
 import * as assert from './assertions.ts';
 import { curlCommand } from './curl.ts';
 import { GradeFailure } from './grade-failure.ts';
-import { prepareRequest, send, transcriptHeaders } from './http.ts';
-import type { TransportError } from './http.ts';
+import { formatDuration, prepareRequest, send, transcriptHeaders } from './http.ts';
+import type { PreparedRequest, TransportError } from './http.ts';
 import { excerpt, Transcript } from './transcript.ts';
 
 /** What the context needs of the app process it talks to. */
@@ -37,6 +38,11 @@ export interface ContextOptions {
   requestTimeoutMs: number;
   /** Throws a GradeFailure once the submission's time is up. */
   checkDeadline(): void;
+  /**
+   * Request sequences (from a new app on) that left the app stuck earlier on
+   * this submission and server: a test that sends one again fails at once.
+   */
+  hung?: ReadonlySet<string>;
 }
 
 /** What matching a record needs of a request (every request of a test keeps this much, however many it sent). */
@@ -53,6 +59,31 @@ export interface ObservedError {
   status?: number;
 }
 
+const HANG_HINT = 'Look for a loop that never ends, or a read of wsgi.input past CONTENT_LENGTH (it waits for bytes that never come).';
+
+/** A request as the transcript shows it. */
+function sentRequest(prepared: PreparedRequest): Exchange['request'] {
+  return {
+    method: prepared.method,
+    target: prepared.target,
+    headers: transcriptHeaders(prepared),
+    ...(prepared.body === undefined ? {} : { body: excerpt(prepared.body).text }),
+  };
+}
+
+function curlOf(prepared: PreparedRequest): string {
+  return curlCommand({ ...prepared, headers: transcriptHeaders(prepared) });
+}
+
+/** The digest of `previous` followed by one more request: what the app was sent, byte for byte. */
+function nextSequence(previous: string, request: PreparedRequest): string {
+  const hash = createHash('sha256').update(previous).update('\0').update(request.method).update(' ').update(request.target);
+  for (const [name, value] of request.headers) hash.update('\n').update(name).update(':').update(value);
+  hash.update(request.chunked ? '\0chunked\0' : '\0\0');
+  if (request.body !== undefined) hash.update(request.body);
+  return hash.digest('base64');
+}
+
 export class GradingContext implements TestContext {
   readonly server: ServerName;
   readonly runs: number;
@@ -62,6 +93,8 @@ export class GradingContext implements TestContext {
   readonly appErrors: ObservedError[] = [];
   /** Set when a request got no answer: the engine must not reuse this process. */
   transportError: TransportError | undefined;
+  /** The requests sent since the app was new, up to the one that got no answer (see ContextOptions.hung). */
+  hungSequence: string | undefined;
   /** True once the test read `seed`: it is a property test and its seed is reported. */
   seedUsed = false;
 
@@ -77,6 +110,8 @@ export class GradingContext implements TestContext {
   private readonly kept = new Map<number, Exchange>();
   /** Requests before this index were sent before the last clearTranscript(): their records are ignored. */
   private clearedBefore = 0;
+  /** The requests sent since the app was new, as one digest (see ContextOptions.hung). */
+  private sequence = '';
 
   constructor(options: ContextOptions) {
     this.options = options;
@@ -94,19 +129,13 @@ export class GradingContext implements TestContext {
   async request(method: string, target: string, options?: RequestOptions): Promise<Reply> {
     this.options.checkDeadline();
     const prepared = prepareRequest(method, target, options);
+    const sequence = nextSequence(this.sequence, prepared);
+    if (this.options.hung?.has(sequence) === true) this.failKnownHang(prepared);
     const started = performance.now();
     const result = await send(this.options.client, prepared, this.options.requestTimeoutMs);
     const durationMs = Math.round(performance.now() - started);
 
-    const exchange: Exchange = {
-      request: {
-        method: prepared.method,
-        target: prepared.target,
-        headers: transcriptHeaders(prepared),
-        ...(prepared.body === undefined ? {} : { body: excerpt(prepared.body).text }),
-      },
-      durationMs,
-    };
+    const exchange: Exchange = { request: sentRequest(prepared), durationMs };
     if (result.ok) {
       const body = excerpt(result.reply.bytes);
       exchange.response = {
@@ -123,17 +152,17 @@ export class GradingContext implements TestContext {
       request: { method: prepared.method, target: prepared.target },
       ...(exchange.response === undefined ? {} : { response: { status: exchange.response.status } }),
     });
-    this.keep(this.sent.length - 1, exchange, curlCommand({ ...prepared, headers: transcriptHeaders(prepared) }));
+    this.keep(this.sent.length - 1, exchange, curlOf(prepared));
 
+    this.sequence = sequence;
     if (!result.ok) {
+      if (result.error.kind === 'timeout') this.hungSequence = sequence;
       this.transportError = result.error;
       throw new GradeFailure(this.withDefaults({
         message: result.error.message,
         expected: `a response to ${prepared.method} ${prepared.target}`,
         actual: result.error.kind === 'timeout' ? 'no response' : result.error.message,
-        ...(result.error.kind === 'timeout'
-          ? { hint: 'Look for a loop that never ends, or a read of wsgi.input past CONTENT_LENGTH (it waits for bytes that never come).' }
-          : {}),
+        ...(result.error.kind === 'timeout' ? { hint: HANG_HINT } : {}),
       }));
     }
     return result.reply;
@@ -141,6 +170,24 @@ export class GradingContext implements TestContext {
 
   async freshApp(): Promise<void> {
     await this.options.app.fresh();
+    this.sequence = '';
+  }
+
+  /**
+   * The same requests left a new app stuck in an earlier test: a
+   * deterministic app hangs again, so they are not sent, and the test does
+   * not wait out the time limit once more.
+   */
+  private failKnownHang(prepared: PreparedRequest): never {
+    const message = `no answer within ${formatDuration(this.options.requestTimeoutMs)} — an infinite loop? (the same requests left a new app stuck in an earlier test, so they were not sent again)`;
+    // In the transcript, not among the requests records are matched to: the app never saw it.
+    this.transcript.record({ request: sentRequest(prepared), durationMs: 0, error: message }, curlOf(prepared));
+    throw new GradeFailure(this.withDefaults({
+      message,
+      expected: `a response to ${prepared.method} ${prepared.target}`,
+      actual: 'no response',
+      hint: HANG_HINT,
+    }));
   }
 
   /** Forget the transcript and everything tied to the requests so far: their exchanges, their app errors and any record still to come for them. */
