@@ -57,21 +57,20 @@ async function exists(path: string): Promise<boolean> {
  * instead of a new import (compile, source map, file read: ~2 ms each, and
  * every copy kept in memory). "use strict" keeps ES module semantics.
  */
-export const FACTORY_FILE = 'app.cjs';
+const FACTORY_FILE = 'app.cjs';
 const FACTORY_BANNER = 'module.exports = function create(exports, require, module, __filename, __dirname) {"use strict";';
 const FACTORY_FOOTER = 'return module.exports;\n};';
 /** An ES module, imported anew for each fresh instance: for code a function cannot hold. */
-export const MODULE_FILE = 'app.mjs';
+const MODULE_FILE = 'app.mjs';
 
 interface Built {
   bundlePath: string;
   inputs: string[];
 }
 
-/** True when the code needs a real ES module: top-level await, or import.meta. */
-function needsModule(error: unknown, warnings: readonly esbuild.Message[]): boolean {
-  const errors = (error as Partial<esbuild.BuildFailure> | null)?.errors ?? [];
-  return errors.some((e) => /top-level await/i.test(e.text)) || warnings.some((w) => w.id === 'empty-import-meta');
+/** esbuild refuses top-level await outside an ES module (a function cannot hold it). */
+function isTopLevelAwaitError(error: unknown): boolean {
+  return ((error as Partial<esbuild.BuildFailure> | null)?.errors ?? []).some((e) => /top-level await/i.test(e.text));
 }
 
 async function buildBundle(entry: string, sourceDir: string, outDir: string, confinement: Confinement): Promise<Built> {
@@ -95,11 +94,12 @@ async function buildBundle(entry: string, sourceDir: string, outDir: string, con
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
     result = await build(true);
-    if (needsModule(undefined, result.warnings)) result = await build(false);
   } catch (error) {
-    if (!needsModule(error, [])) throw error;
+    if (!isTopLevelAwaitError(error)) throw error;
     result = await build(false);
   }
+  // import.meta would be empty in a function: the code needs a real ES module too.
+  if (result.warnings.some((w) => w.id === 'empty-import-meta')) result = await build(false);
   const output = result.outputFiles[0];
   if (output === undefined) throw new Error('esbuild produced no bundle');
   await writeFile(output.path, output.contents);
