@@ -36,8 +36,8 @@ const compileCache = nodeModule as { enableCompileCache?: (dir: string) => unkno
 
 /**
  * Load vitest with V8's compile cache where Node has one, as vite's own CLI
- * does: most of the runner's start is compiling vitest's modules. Written now,
- * not at exit: the runner ends with process.exit(), which skips the write.
+ * does: most of the runner's start is compiling vitest's modules. Flushed at
+ * once, as vite's CLI does too: the runner ends with process.exit().
  */
 async function loadVitest(cacheDir: string): Promise<typeof import('vitest/node')> {
   compileCache.enableCompileCache?.(join(cacheDir, 'v8'));
