@@ -34,6 +34,8 @@ export interface AppProcessExtras {
   accessLog?: boolean;
   /** Own process group: a terminal's Ctrl-C reaches the parent only, which then stops the child. */
   detached?: boolean;
+  /** The child runtime to run. Default: ensureRuntimeBundle(). */
+  runtime?: string;
 }
 
 export type StartAppOptions = AppProcessOptions & AppProcessExtras;
@@ -107,7 +109,8 @@ function minimalEnv(inherit: boolean): NodeJS.ProcessEnv {
  * at import), start-timeout, or exited (the process died, or could not listen).
  */
 export async function startAppProcess(options: StartAppOptions): Promise<AppProcessHandle> {
-  const runtime = await ensureRuntimeBundle();
+  // Its real path: Node resolves the main module's path, and may read only what it is allowed (a symlinked node_modules).
+  const runtime = realpathSync(options.runtime ?? (await ensureRuntimeBundle()));
   const startTimeoutMs = options.startTimeoutMs ?? 5000;
   const memoryMb = options.memoryMb ?? 256;
   const limit = options.outputLimit ?? 64 * 1024;
@@ -128,7 +131,7 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     port,
     accessLog: options.accessLog ?? false,
   };
-  const readPaths = [realpathSync(runtime), bundleDir, realpathSync(meta.readPath)];
+  const readPaths = [runtime, bundleDir, realpathSync(meta.readPath)];
   const child = spawn(process.execPath, [...childFlags({ sandbox, readPaths, memoryMb }), runtime], {
     cwd: bundleDir,
     env: { ...minimalEnv(options.inheritEnv ?? false), [CONFIG_ENV]: JSON.stringify(config) },

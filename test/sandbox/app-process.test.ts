@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAppStartError, startAppProcess, type AppStartError } from '../../grader/sandbox/app-process.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
@@ -110,6 +110,13 @@ export function application(environ: Environ, startResponse: StartResponse): Res
     expect(await app.responsive(250)).toBe(false);
     await app.kill();
     expect(await app.responsive(250)).toBe(false);
+  });
+
+  it('starts when the runtime is reached through a symbolic link (a linked node_modules)', async () => {
+    const linked = join(tempDir(), 'node_modules');
+    symlinkSync(dirname(await ensureRuntimeBundle()), linked);
+    const app = await start(counter, server, { runtime: join(linked, basename(await ensureRuntimeBundle())) });
+    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
   });
 
   it('kill() ends the process, and says the grader stopped it', async () => {
