@@ -99,15 +99,17 @@ export interface ModuleReport {
   errors: Array<{ name: string; message: string }>;
 }
 
-/** Runner process → grader. */
+/** Runner process → grader. `hello` first: it now listens for the settings. */
 export type RunnerMessage =
+  | { type: 'hello' }
   | { type: 'ready' }
   | { type: 'module'; report: ModuleReport }
   | { type: 'done'; errors: string[] }
   | { type: 'fatal'; message: string };
 
-/** Grader → runner process. */
+/** Grader → runner process. `settings` comes first, once: the runner loads vitest before it has them. */
 export type RunnerCommand =
+  | { type: 'settings'; settings: RunnerSettings }
   | { type: 'run'; files: string[] }
   | { type: 'close' };
 

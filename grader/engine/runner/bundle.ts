@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,10 +42,24 @@ async function sourceKey(): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Names the bundle of the current sources, for grader/cli/prestart.mjs: the one to start next time. */
+export const LATEST_FILE = join(CACHE_DIR, 'runner-latest');
+
+async function pointTo(path: string): Promise<void> {
+  const name = basename(path);
+  if ((await readFile(LATEST_FILE, 'utf8').catch(() => '')) === name) return;
+  const temp = `${LATEST_FILE}.${process.pid}.tmp`;
+  await writeFile(temp, name);
+  await rename(temp, LATEST_FILE);
+}
+
 /** Build (or reuse) the runner bundle; returns its path. */
 export async function runnerBundle(): Promise<string> {
   const path = join(CACHE_DIR, `runner-${await sourceKey()}.mjs`);
-  if (await exists(path)) return path;
+  if (await exists(path)) {
+    await pointTo(path);
+    return path;
+  }
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [ENTRY],
@@ -63,6 +77,7 @@ export async function runnerBundle(): Promise<string> {
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, code);
   await rename(temp, path);
+  await pointTo(path);
   await pruneStale(path);
   return path;
 }

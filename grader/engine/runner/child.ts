@@ -8,7 +8,8 @@
  */
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
-import type { VitestPluginContext } from 'vitest/node';
+import { fileURLToPath } from 'node:url';
+import type { Vitest, VitestPluginContext } from 'vitest/node';
 import type { RunnerCommand, RunnerMessage, RunnerSettings } from '../protocol.ts';
 import { ENTRY_SUFFIX } from '../protocol.ts';
 import { ForwardingReporter } from './reporter.ts';
@@ -46,10 +47,32 @@ async function loadVitest(cacheDir: string): Promise<typeof import('vitest/node'
   return vitest;
 }
 
+/** The first command: the settings, which may come before or after vitest has loaded. */
+function firstSettings(): Promise<RunnerSettings> {
+  return new Promise((resolve) => {
+    const onMessage = (command: RunnerCommand): void => {
+      if (command.type !== 'settings') return;
+      process.off('message', onMessage);
+      resolve(command.settings);
+    };
+    process.on('message', onMessage);
+  });
+}
+
 async function main(): Promise<void> {
-  const settings = JSON.parse(process.argv[2] ?? '{}') as RunnerSettings;
-  const { createVitest } = await loadVitest(settings.cacheDir);
-  const vitest = await createVitest('test', {
+  let vitest: Vitest | undefined;
+  // The grader went away (even before the settings came): nobody will read the results.
+  process.on('disconnect', () => {
+    if (vitest === undefined) process.exit(0);
+    void vitest.close().finally(() => process.exit(0));
+  });
+  // vitest loads while the grader parses its arguments: the runner may be started before them.
+  const settingsArrived = firstSettings();
+  send({ type: 'hello' });
+  // This file runs as a bundle in the grader's cache folder (see bundle.ts).
+  const { createVitest } = await loadVitest(fileURLToPath(new URL('.', import.meta.url)));
+  const settings = await settingsArrived;
+  const running = await createVitest('test', {
     config: false,
     root: settings.root,
     watch: false,
@@ -71,24 +94,22 @@ async function main(): Promise<void> {
     cache: false,
     experimental: { fsModuleCache: true, fsModuleCachePath: join(settings.cacheDir, 'vitest') },
   }, { plugins: [skipEntryFiles] });
+  vitest = running;
 
   let queue = Promise.resolve();
   process.on('message', (command: RunnerCommand) => {
+    if (command.type === 'settings') return;
     queue = queue.then(async () => {
       if (command.type === 'close') {
-        await vitest.close();
+        await running.close();
         process.exit(0);
       }
-      const project = vitest.getRootProject();
-      const result = await vitest.runTestSpecifications(command.files.map((file) => project.createSpecification(file)));
+      const project = running.getRootProject();
+      const result = await running.runTestSpecifications(command.files.map((file) => project.createSpecification(file)));
       send({ type: 'done', errors: result.unhandledErrors.map((error) => String((error as { message?: unknown }).message ?? error)) });
     }).catch((error: unknown) => {
       send({ type: 'fatal', message: error instanceof Error ? error.stack ?? error.message : String(error) });
     });
-  });
-  // The grader went away: nobody will read the results.
-  process.on('disconnect', () => {
-    void vitest.close().finally(() => process.exit(0));
   });
   send({ type: 'ready' });
 }

@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { ModuleReport, RunnerCommand, RunnerMessage, RunnerSettings } from '../protocol.ts';
 import { runnerBundle } from './bundle.ts';
+import { takePrestarted } from './prestarted.ts';
 
 /** Characters of the runner's stderr kept to explain a failure. */
 const STDERR_TAIL = 4000;
@@ -37,6 +38,11 @@ export class RunnerSession {
   /** True once vitest has loaded and waits for files. */
   get isStarted(): boolean {
     return this.isReady;
+  }
+
+  /** The runner process's id, once it is started (or adopted: see prestarted.ts). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Run the entry files; resolves with vitest's unhandled errors once every module is reported. */
@@ -77,20 +83,27 @@ export class RunnerSession {
   private async start(settings: RunnerSettings): Promise<void> {
     const bundle = await this.bundled;
     if (this.closing) throw new Error('the runner was closed before it started');
-    const child = fork(bundle, [JSON.stringify(settings)], {
+    const adopted = takePrestarted(bundle);
+    const child = adopted?.child ?? fork(bundle, [], {
       cwd: settings.root,
       // Not the grader's execArgv: that would load tsx's hooks into the runner again.
       execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;
+    // The settings go once the runner listens for them (it says hello first).
+    const sendSettings = (): void => {
+      child.send({ type: 'settings', settings } satisfies RunnerCommand);
+    };
+    if (adopted?.hello === true) sendSettings();
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);
     });
     await new Promise<void>((resolve, reject) => {
       child.on('message', (message: RunnerMessage) => {
-        if (message.type === 'ready') {
+        if (message.type === 'hello') sendSettings();
+        else if (message.type === 'ready') {
           this.isReady = true;
           resolve();
         }
