@@ -58,6 +58,27 @@ describe.each(SERVER_NAMES)('%s server', (name) => {
     expect(reply.headers.server).toMatch(new RegExp(`^${name}/`));
   });
 
+  it("sends the app's headers in its order, a repeated name as separate fields, its Content-Length once", async () => {
+    const app: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [
+        ['Set-Cookie', 'a=1'],
+        ['Content-Type', 'text/plain'],
+        ['Set-Cookie', 'b=2'],
+        ['content-length', '2'],
+      ]);
+      return [bytes('ok')];
+    };
+    const response = await request(await serve(app), { dispatcher: agent, responseHeaders: 'raw' });
+    expect(await response.body.text()).toBe('ok');
+    const raw = response.headers as unknown as string[];
+    const names = raw.filter((_v, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    expect(names.filter((n) => n === 'set-cookie')).toHaveLength(2);
+    expect(names.filter((n) => n === 'content-length')).toHaveLength(1);
+    const values = (name: string): string[] => raw.flatMap((v, i) => (i % 2 === 0 && v.toLowerCase() === name ? [raw[i + 1]!] : []));
+    expect(values('set-cookie')).toEqual(['a=1', 'b=2']);
+    expect(names.indexOf('set-cookie')).toBeLessThan(names.indexOf('content-type'));
+  });
+
   it('builds the environ: decoded PATH_INFO, raw QUERY_STRING, string values', async () => {
     const url = await serve(environDump);
     const reply = await get(`${url}/caf%C3%A9/x%20y?q=a%20b&r`, { headers: { 'X-Custom': 'value' } });

@@ -37,14 +37,17 @@ class NodeResponseTransport implements ResponseTransport {
   }
 
   sendHead(status: string, headers: Header[], contentLength: number | undefined): void {
-    const res = this.res;
-    // Repeated names (Set-Cookie) stay separate fields: appendHeader, not setHeader.
-    for (const [name, value] of headers) res.appendHeader(name, value);
-    if (contentLength !== undefined && !res.hasHeader('content-length')) {
-      res.setHeader('Content-Length', String(contentLength));
+    // One flat [name, value, …] list, in the app's order: repeated names (Set-Cookie) stay
+    // separate fields, and node:http takes the list as it is instead of header by header.
+    const fields: string[] = [];
+    let hasLength = false;
+    for (const [name, value] of headers) {
+      fields.push(name, value);
+      if (!hasLength && name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
     }
+    if (contentLength !== undefined && !hasLength) fields.push('Content-Length', String(contentLength));
     this.expected = contentLength;
-    res.writeHead(Number(status.slice(0, 3)), status.slice(4));
+    this.res.writeHead(Number(status.slice(0, 3)), status.slice(4), fields);
   }
 
   sendBody(chunk: Uint8Array): void | Promise<void> {
