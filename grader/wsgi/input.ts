@@ -29,6 +29,9 @@ function describe(value: unknown): string {
   return typeof value === 'number' ? String(value) : typeof value;
 }
 
+/** The body of a request without one: never handed out (reads return fresh arrays). */
+const NO_BYTES = new Uint8Array(0);
+
 /**
  * Create wsgi.input for one request body (PEP 3333 "Input and Error Streams").
  *
@@ -42,8 +45,9 @@ function describe(value: unknown): string {
  */
 export function createInput(body: Uint8Array): InputStream {
   // A plain Uint8Array view, so slices are plain Uint8Arrays even when the
-  // caller passed a Buffer.
-  const state: Cursor = { data: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), position: 0 };
+  // caller passed a Buffer (most requests have no body: one shared empty array).
+  const data = body.byteLength === 0 ? NO_BYTES : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  const state: Cursor = { data, position: 0 };
 
   // Object-literal methods: no named closures per request (see handler.ts).
   const stream: InputStream = {

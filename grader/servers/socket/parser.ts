@@ -76,10 +76,17 @@ export function isToken(bytes: Uint8Array): boolean {
  * 'complete' with the bytes that followed it (body, pipelined requests), or
  * 'error' with the status to answer. One parser per request.
  */
+const EMPTY = Buffer.alloc(0);
+
+/** The bytes of `data` from `start` on, copied (a view would keep the whole socket chunk alive). */
+function copyFrom(data: Buffer, start: number): Buffer {
+  return start >= data.length ? EMPTY : Buffer.from(data.subarray(start));
+}
+
 export class HeadParser {
   private readonly limits: SocketLimits;
   /** The unfinished line (no LF seen yet). */
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   private parsedLine: RequestLine | undefined;
   private readonly fields: [string, string][] = [];
   private fieldBytes = 0;
@@ -98,7 +105,9 @@ export class HeadParser {
 
   push(chunk: Uint8Array): HeadResult {
     if (this.done) throw new Error('HeadParser: push() after the head was complete');
-    const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const data = this.pending.length > 0
+      ? Buffer.concat([this.pending, chunk])
+      : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let start = 0;
     for (;;) {
       const lf = data.indexOf(LF, start);
@@ -112,11 +121,10 @@ export class HeadParser {
       if (this.done) {
         const request = this.finish();
         if ('status' in request) return this.fail(request);
-        return { kind: 'complete', request, rest: Buffer.from(data.subarray(start)) };
+        return { kind: 'complete', request, rest: copyFrom(data, start) };
       }
     }
-    // Copy: a subarray would keep the whole (maybe large) socket chunk alive.
-    this.pending = Buffer.from(data.subarray(start));
+    this.pending = copyFrom(data, start);
     if (this.pending.length > 0 && !(this.parsedLine === undefined && this.pending.length === 1 && this.pending[0] === CR)) {
       this.started = true;
     }
@@ -138,7 +146,7 @@ export class HeadParser {
 
   private fail(error: HttpError): HeadResult {
     this.done = true;
-    this.pending = Buffer.alloc(0);
+    this.pending = EMPTY;
     return { kind: 'error', error };
   }
 

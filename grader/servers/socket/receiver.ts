@@ -55,6 +55,7 @@ class Collector {
     this.size += bytes.length;
   }
   get(): Buffer {
+    if (this.size === 0) return EMPTY;
     if (this.chunks.length !== 1) {
       const all = Buffer.concat(this.chunks, this.size);
       this.chunks.length = 0;
@@ -82,7 +83,7 @@ class FixedReceiver implements BodyReceiver {
     this.collected.add(chunk.subarray(0, take));
     this.remaining -= take;
     if (this.remaining > 0) return { kind: 'more' };
-    return { kind: 'complete', rest: Buffer.from(chunk.subarray(take)) };
+    return { kind: 'complete', rest: take >= chunk.length ? EMPTY : Buffer.from(chunk.subarray(take)) };
   }
 
   body(): Buffer {
@@ -124,7 +125,7 @@ class ChunkedReceiver implements BodyReceiver {
   }
 
   push(chunk: Uint8Array): ReceiveResult {
-    let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     while (data.length > 0) {
       if (this.state === 'data') {
         const take = Math.min(this.chunkRemaining, data.length);
