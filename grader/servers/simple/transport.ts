@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResponseTransport } from '../../wsgi/handler.ts';
 import type { Header } from '../../wsgi/types.ts';
+import { drainedOrClosed } from '../common/drain.ts';
 
 /**
  * A node:http response as a ResponseTransport (backpressure via 'drain',
@@ -56,17 +57,8 @@ class NodeResponseTransport implements ResponseTransport {
       this.last = chunk;
       return;
     }
-    const res = this.res;
-    if (res.write(chunk) || this.clientGone) return;
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
+    if (this.res.write(chunk) || this.clientGone) return;
+    return drainedOrClosed(this.res);
   }
 
   finish(): void {

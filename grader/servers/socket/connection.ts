@@ -16,6 +16,7 @@ import { LINGER_MS, READ_AHEAD_BYTES, type SocketLimits } from './limits.ts';
 import { HeadParser, type ParsedRequest, type RequestLine } from './parser.ts';
 import { createReceiver, type BodyReceiver } from './receiver.ts';
 import { internalServerError, requestTimeout, writeErrorResponse, type HttpError, type ServerHeaders } from './errors.ts';
+import { drainedOrClosed } from '../common/drain.ts';
 
 /** What the task writes a response through. */
 export interface Channel {
@@ -131,15 +132,7 @@ export class Connection implements Channel {
   drained(): Promise<void> {
     const socket = this.socket;
     if (socket.destroyed || !socket.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
+    return drainedOrClosed(socket);
   }
 
   /** End the connection (server.close()): now, or after the response in progress. */
