@@ -41,7 +41,7 @@ export function createProgress(stream: NodeJS.WriteStream, tty: boolean): Progre
       }
       if (event.type === 'start') {
         if (tty) {
-          stream.write(`\r${bar(0, event.total)}`);
+          stream.write(`\r\x1b[2K${bar(0, event.total)}`);
           drawn = true;
         }
         return;

@@ -5,8 +5,9 @@
  * Bundling only transpiles (esbuild erases types without checking them), so
  * without this a type error costs nothing. The check uses the kit's own
  * tsconfig.json compiler options (strict), so it finds what `npm run
- * typecheck` finds in starter/app.ts; modules resolve as the bundler's do. The first program costs about a second (the lib and
- * @types/node declarations are parsed); those files are kept, so each further
+ * typecheck` finds in starter/app.ts; modules resolve as the bundler's do.
+ * The first program costs about a second (the lib and @types/node
+ * declarations are parsed); those files are kept, so each further
  * submission costs tens of milliseconds.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -21,6 +22,7 @@ const KIT_TYPES = join(PROJECT_DIR, 'grader', 'wsgi', 'types.ts');
  * inside the kit's folder; a submission graded elsewhere gets the kit's file.
  */
 const KIT_TYPES_IMPORT = /(^|\/)grader\/wsgi\/types(\.ts)?$/;
+const TYPE_ERROR = 'type error';
 
 /** What the check looks at: the entry file and the folder whose files are the student's. */
 interface Target {
@@ -87,8 +89,8 @@ export class TypeChecker {
   }
 
   /**
-   * The submission's first type error as one line ("app.ts:12:5: TS2322 Type
-   * 'string' is not assignable to type 'number'. (and 2 more)"), or undefined
+   * The submission's first type error as one line ("app.ts:12:5: type error
+   * TS2322: Type 'string' is not assignable to type 'number'. (and 2 more)"), or undefined
    * when it has none. Syntax errors and missing files are left to bundling,
    * whose message students already know.
    */
@@ -106,6 +108,11 @@ export class TypeChecker {
     if (first === undefined) return undefined;
     const message = ts.flattenDiagnosticMessageText(first.messageText, ' ').replace(/\s+/g, ' ');
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-    return `${where(ts, first, dirname(target.entry))}type error TS${first.code}: ${message}${more}`;
+    return `${where(ts, first, dirname(target.entry))}${TYPE_ERROR} TS${first.code}: ${message}${more}`;
   }
+}
+
+/** True for a load error that check() gave: `npm run serve` runs such an app, so it won't show it. */
+export function isTypeError(loadError: string): boolean {
+  return /^\S*:\d+:\d+: type error TS\d+: /.test(loadError);
 }

@@ -162,6 +162,9 @@ test('with typecheck, a type error is a load error found before grading; the res
   expect(checked.options.typecheck).toBe(true);
   expect(checked.submissions.map((s) => [s.name, s.status, s.score])).toEqual([['good', 'graded', 8], ['typed', 'load-error', 0]]);
   expect(checked.submissions[1]?.statusDetail).toMatch(/^typed\.ts:\d+:\d+: type error TS2345: /);
+  // npm run serve would run it fine: the hint names what shows the error.
+  expect(checked.submissions[1]?.tests[0]?.outcomes.simple?.failure?.hint).toMatch(/--typecheck/);
+  expect(checked.submissions[0]?.tests.every((t) => t.outcomes.simple?.failure?.hint?.includes('--typecheck') !== true)).toBe(true);
   expect(events.map((e) => e.type)).toEqual(['typecheck', 'typecheck', 'typecheck', 'start', 'submission', 'submission']);
   expect(run.options.typecheck).toBe(false);
 }, 60_000);

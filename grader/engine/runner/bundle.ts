@@ -43,7 +43,7 @@ async function sourceKey(): Promise<string> {
 }
 
 /** Names the bundle of the current sources, for grader/cli/prestart.mjs: the one to start next time. */
-export const LATEST_FILE = join(CACHE_DIR, 'runner-latest');
+const LATEST_FILE = join(CACHE_DIR, 'runner-latest');
 
 async function pointTo(path: string): Promise<void> {
   const name = basename(path);

@@ -5,6 +5,7 @@
  * are sticky: later tests fail at once with the same reason.
  */
 import type { Failure } from '../../results/types.ts';
+import { isTypeError } from '../../sandbox/typecheck.ts';
 import type { CapturedOutput, PreparedSubmission } from '../../sandbox/types.ts';
 import { GradeFailure } from '../../suite/runtime/grade-failure.ts';
 import { formatDuration } from '../../suite/runtime/http.ts';
@@ -136,7 +137,9 @@ function loadFailure(message: string): Failure {
     expected: 'app.ts to load and export application(environ, startResponse)',
     actual: 'the app could not be loaded',
     why: 'A WSGI server imports the module and calls its `application` export for every request.',
-    hint: 'Run `npm run serve` to see the same error; fix it first, every test depends on it.',
+    hint: isTypeError(message)
+      ? 'Run `npm run grade -- --typecheck` or `npm run typecheck` to see every type error; fix them first, every test depends on it.'
+      : 'Run `npm run serve` to see the same error; fix it first, every test depends on it.',
   };
 }
 
