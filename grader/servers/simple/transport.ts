@@ -70,14 +70,16 @@ class NodeResponseTransport implements ResponseTransport {
 
   abort(): void {
     // A response that can't be completed must not look complete: close the
-    // connection (PEP 3333 "Error Handling"). end(), not destroy(): node:http
-    // corks the socket until the next tick, and the bytes already sent
-    // (status line, first chunks) should still reach the client.
+    // connection (PEP 3333 "Error Handling"). end(), not destroy(): the bytes
+    // already given (status line, first chunks) should still reach the client.
     const socket = this.req.socket;
     if (socket.destroyed) return;
     // The bytes the handler already gave are sent, as if they had been written at once.
     if (this.last !== undefined) this.res.write(this.last);
     this.last = undefined;
+    // node:http corks the response until the next tick, and newer Node (24) keeps a
+    // chunked body's pieces in the response itself meanwhile: hand them to the socket first.
+    while (this.res.writableCorked > 0) this.res.uncork();
     socket.once('finish', () => socket.destroy());
     socket.end();
   }
