@@ -1,14 +1,21 @@
 /**
- * `npm run grade -- [paths…] [options]`: the command line, parsed and checked.
- * Every mistake is a UsageError with one line saying what to do instead.
+ * `npm run grade -- [paths…] [options]`: the command line, parsed strictly
+ * (node:util parseArgs) and checked. Every mistake is a UsageError with one
+ * line saying what to do instead.
  */
-import type { Tier } from '../results/types.ts';
+import type { ServerName, Tier } from '../results/types.ts';
 import { TIERS } from '../results/types.ts';
+import { SERVER_NAMES } from '../wsgi/types.ts';
 import { DEFAULTS, UsageError } from '../engine/options.ts';
+import { parseCommandLine } from './command-line.ts';
 
 export interface GradeArgs {
   paths: string[];
   tiers: Tier[];
+  /** --test: only the tests whose id starts with, or whose title contains, one of these. */
+  only: string[];
+  /** --server: only these servers (default: every server). */
+  servers?: ServerName[];
   json?: string;
   gradescope?: string;
   classroom?: string;
@@ -23,16 +30,17 @@ export interface GradeArgs {
   startTimeoutMs?: number;
   submissionTimeoutMs?: number;
   watch: boolean;
-  /** False with --no-color; undefined: decide from the terminal. */
+  /** True with --color, false with --no-color; undefined: decide from the environment and terminal. */
   color?: boolean;
   verbose: boolean;
   help: boolean;
+  version: boolean;
   typecheck: boolean;
 }
 
 export const DEFAULT_PATH = 'starter/app.ts';
 
-export const HELP = `Grade WSGI to-do apps on both servers (simple, socket) and explain every test.
+export const HELP = `Grade WSGI to-do apps on the kit's servers (${SERVER_NAMES.join(', ')}) and explain every test.
 
 Usage: npm run grade -- [paths…] [options]
 
@@ -40,15 +48,25 @@ Paths (default: ${DEFAULT_PATH}):
   a .ts file, or a folder containing app.ts        one submission
   a folder without app.ts                          a class: each folder or .ts file in it
 
-Options:
+Choosing tests:
   --tier core|2|3|all     tiers to run, comma-separated (default: all)
+  --test ID|TEXT          only tests whose id starts with ID or whose title contains TEXT
+                          (repeatable; e.g. --test core.create, --test "empty list")
+  --server ${SERVER_NAMES.join('|').padEnd(14)} only this server (repeatable; default: every server)
   --tests DIR             also run the hidden suite files DIR/*.suite.ts
+
+Reports:
   --json FILE             write the whole run as JSON
   --csv FILE              one row per submission
   --junit FILE            JUnit XML
   --html FILE             a class report page
   --gradescope FILE|DIR   Gradescope results.json (a folder: one file per submission)
   --classroom FILE        GitHub Classroom autograding results
+  --verbose               every failure in full
+  --color, --no-color     colours on or off (default: on for a terminal; NO_COLOR, FORCE_COLOR
+                          and TERM=dumb are obeyed)
+
+Grading:
   --jobs N                submissions graded at once (default: number of CPUs)
   --seed N                seed of the property tests (default: ${DEFAULTS.seed})
   --runs N                random runs per property test (default: ${DEFAULTS.runs})
@@ -56,88 +74,109 @@ Options:
   --start-timeout MS      time limit for an app process to start (default: ${DEFAULTS.startTimeoutMs})
   --timeout MS            time limit per submission (default: ${DEFAULTS.submissionTimeoutMs})
   --typecheck             type-check first: a type error is a load error (score 0)
-  --watch                 grade again whenever the submission changes (one submission)
-  --verbose               every failure in full
-  --no-color              no colours (also: NO_COLOR=1)
-  --help                  this text
+  --watch                 grade again whenever the submission (or the --tests folder) changes
+
+  -h, --help              this text
+  --version               the kit's version
 
 Exit code: 0 every test passed, 1 some failed, 2 usage error or an app that cannot be loaded.`;
 
-type ValueOption = 'tier' | 'tests' | 'json' | 'csv' | 'junit' | 'html' | 'gradescope' | 'classroom'
-  | 'jobs' | 'seed' | 'runs' | 'request-timeout' | 'start-timeout' | 'timeout';
-const VALUE_OPTIONS: ReadonlySet<string> = new Set<ValueOption>([
-  'tier', 'tests', 'json', 'csv', 'junit', 'html', 'gradescope', 'classroom', 'jobs', 'seed', 'runs', 'request-timeout', 'start-timeout', 'timeout',
-]);
-const FLAGS: ReadonlySet<string> = new Set(['watch', 'no-color', 'verbose', 'help', 'typecheck']);
+const OPTIONS = {
+  tier: { type: 'string', multiple: true },
+  test: { type: 'string', multiple: true },
+  server: { type: 'string', multiple: true },
+  tests: { type: 'string' },
+  json: { type: 'string' },
+  csv: { type: 'string' },
+  junit: { type: 'string' },
+  html: { type: 'string' },
+  gradescope: { type: 'string' },
+  classroom: { type: 'string' },
+  jobs: { type: 'string' },
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'start-timeout': { type: 'string' },
+  timeout: { type: 'string' },
+  typecheck: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
 
-function parseTiers(value: string): Tier[] {
+/** Comma-separated or repeated values, trimmed, lower-cased. */
+function listOf(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(',')).map((part) => part.trim().toLowerCase()).filter((part) => part !== '');
+}
+
+function parseTiers(values: readonly string[]): Tier[] {
   const chosen = new Set<Tier>();
-  for (const part of value.split(',').map((p) => p.trim().toLowerCase())) {
+  for (const part of listOf(values)) {
     if (part === 'all') TIERS.forEach((tier) => chosen.add(tier));
     else if ((TIERS as readonly string[]).includes(part)) chosen.add(part as Tier);
-    else throw new UsageError(`--tier: unknown tier "${part}" (use core, 2, 3 or all)`);
+    else throw new UsageError(`--tier: unknown tier "${part}" (use ${TIERS.join(', ')} or all)`);
   }
   return TIERS.filter((tier) => chosen.has(tier));
 }
 
-function parseCount(name: string, value: string, min: number): number {
+function parseServers(values: readonly string[]): ServerName[] {
+  const chosen = new Set<ServerName>();
+  for (const part of listOf(values)) {
+    if (!(SERVER_NAMES as readonly string[]).includes(part)) {
+      throw new UsageError(`--server: unknown server "${part}" (use ${SERVER_NAMES.join(' or ')})`);
+    }
+    chosen.add(part as ServerName);
+  }
+  return SERVER_NAMES.filter((server) => chosen.has(server));
+}
+
+function parseCount(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
     throw new UsageError(`--${name}: expected a whole number ≥ ${min}, got "${value}"`);
   }
   return Number(value);
 }
 
-export function parseArgs(argv: readonly string[]): GradeArgs {
-  const args: GradeArgs = { paths: [], tiers: [...TIERS], watch: false, verbose: false, help: false, typecheck: false };
-  let onlyPaths = false;
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i] as string;
-    if (onlyPaths || !word.startsWith('--') || word === '--') {
-      if (word === '--' && !onlyPaths) onlyPaths = true;
-      else if (word.startsWith('-') && !onlyPaths && word !== '-') throw new UsageError(`unknown option ${word} (see --help)`);
-      else args.paths.push(word);
-      continue;
-    }
-    const eq = word.indexOf('=');
-    const name = word.slice(2, eq === -1 ? undefined : eq);
-    if (FLAGS.has(name)) {
-      if (eq !== -1) throw new UsageError(`--${name} takes no value`);
-      if (name === 'watch') args.watch = true;
-      else if (name === 'no-color') args.color = false;
-      else if (name === 'verbose') args.verbose = true;
-      else if (name === 'typecheck') args.typecheck = true;
-      else args.help = true;
-      continue;
-    }
-    if (!VALUE_OPTIONS.has(name)) throw new UsageError(`unknown option --${name} (see --help)`);
-    let value: string | undefined;
-    if (eq !== -1) value = word.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i += 1;
-    }
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value (see --help)`);
-    applyValue(args, name as ValueOption, value);
-  }
-  if (args.paths.length === 0) args.paths.push(DEFAULT_PATH);
-  return args;
+/** Set `key` only when defined: GradeArgs' optional fields stay absent rather than undefined. */
+function put<K extends keyof GradeArgs>(args: GradeArgs, key: K, value: GradeArgs[K] | undefined): void {
+  if (value !== undefined) args[key] = value;
 }
 
-function applyValue(args: GradeArgs, name: ValueOption, value: string): void {
-  switch (name) {
-    case 'tier': args.tiers = parseTiers(value); break;
-    case 'tests': args.testsDir = value; break;
-    case 'json': args.json = value; break;
-    case 'csv': args.csv = value; break;
-    case 'junit': args.junit = value; break;
-    case 'html': args.html = value; break;
-    case 'gradescope': args.gradescope = value; break;
-    case 'classroom': args.classroom = value; break;
-    case 'jobs': args.jobs = parseCount(name, value, 1); break;
-    case 'seed': args.seed = parseCount(name, value, 0); break;
-    case 'runs': args.runs = parseCount(name, value, 1); break;
-    case 'request-timeout': args.requestTimeoutMs = parseCount(name, value, 1); break;
-    case 'start-timeout': args.startTimeoutMs = parseCount(name, value, 1); break;
-    case 'timeout': args.submissionTimeoutMs = parseCount(name, value, 1); break;
-  }
+export function parseArgs(argv: readonly string[]): GradeArgs {
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, (message) => new UsageError(message));
+  if (values.color === true && values['no-color'] === true) throw new UsageError('--color and --no-color: choose one');
+  const only = (values.test ?? []).map((selector) => selector.trim());
+  if (only.includes('')) throw new UsageError('--test needs a test id or part of a title (see --help)');
+  const args: GradeArgs = {
+    paths: positionals.length > 0 ? positionals : [DEFAULT_PATH],
+    tiers: values.tier === undefined ? [...TIERS] : parseTiers(values.tier),
+    only,
+    watch: values.watch === true,
+    verbose: values.verbose === true,
+    help: values.help === true,
+    version: values.version === true,
+    typecheck: values.typecheck === true,
+  };
+  if (args.tiers.length === 0) throw new UsageError('--tier needs at least one tier (see --help)');
+  if (values.server !== undefined) args.servers = parseServers(values.server);
+  if (args.servers?.length === 0) throw new UsageError('--server needs a server name (see --help)');
+  put(args, 'color', values.color === true ? true : values['no-color'] === true ? false : undefined);
+  put(args, 'testsDir', values.tests);
+  put(args, 'json', values.json);
+  put(args, 'csv', values.csv);
+  put(args, 'junit', values.junit);
+  put(args, 'html', values.html);
+  put(args, 'gradescope', values.gradescope);
+  put(args, 'classroom', values.classroom);
+  put(args, 'jobs', parseCount('jobs', values.jobs, 1));
+  put(args, 'seed', parseCount('seed', values.seed, 0));
+  put(args, 'runs', parseCount('runs', values.runs, 1));
+  put(args, 'requestTimeoutMs', parseCount('request-timeout', values['request-timeout'], 1));
+  put(args, 'startTimeoutMs', parseCount('start-timeout', values['start-timeout'], 1));
+  put(args, 'submissionTimeoutMs', parseCount('timeout', values.timeout, 1));
+  return args;
 }

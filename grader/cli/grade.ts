@@ -14,6 +14,8 @@ import type { GradeRun } from '../results/types.ts';
 import type { TerminalOptions } from '../reports/terminal.ts';
 import { HELP, parseArgs } from './args.ts';
 import type { GradeArgs } from './args.ts';
+import { useColor } from './color.ts';
+import { versionLine } from './command-line.ts';
 
 type RenderTerminal = (run: GradeRun, options: TerminalOptions) => string;
 
@@ -23,6 +25,8 @@ function optionsOf(args: GradeArgs): GradeOptions {
   return {
     tiers: args.tiers,
     typecheck: args.typecheck,
+    ...(args.only.length === 0 ? {} : { only: args.only }),
+    ...(args.servers === undefined ? {} : { servers: args.servers }),
     ...(args.testsDir === undefined ? {} : { testsDir: args.testsDir }),
     ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
     ...(args.seed === undefined ? {} : { seed: args.seed }),
@@ -56,11 +60,11 @@ function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeA
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
-  if (args.help) {
-    process.stdout.write(`${HELP}\n`);
+  if (args.help || args.version) {
+    process.stdout.write(`${args.help ? HELP : versionLine()}\n`);
     return 0;
   }
-  const color = args.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+  const color = useColor(process.stdout, process.env, args.color);
   // The runner (vitest, the slowest thing to load) starts first; everything below overlaps with it.
   const options = optionsOf(args);
   const { RunnerSession } = await import('../engine/runner/session.ts');
@@ -80,10 +84,18 @@ async function main(argv: readonly string[]): Promise<number> {
       const clear = (): void => {
         if (process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
       };
-      return await watchSubmission(sources[0], grader, args.paths, (run) => {
-        printReport(renderTerminal, run, args, color);
-        void writeOutputs(run, args);
-      }, clear);
+      return await watchSubmission({
+        source: sources[0],
+        paths: args.paths,
+        grader,
+        ...(args.testsDir === undefined ? {} : { testsDir: args.testsDir }),
+        renew: () => new engine.Grader(options),
+        show: (run) => {
+          printReport(renderTerminal, run, args, color);
+          void writeOutputs(run, args);
+        },
+        clear,
+      });
     }
     const { createProgress } = await import('./grade-progress.ts');
     const progress = sources.length > 1 ? createProgress(process.stderr, process.stderr.isTTY === true) : undefined;

@@ -1,7 +1,9 @@
 /**
- * The command line of `npm run serve`. Mistakes become one-line UsageErrors.
+ * The command line of `npm run serve`, parsed strictly (node:util parseArgs).
+ * Mistakes become one-line UsageErrors.
  */
 import { SERVER_NAMES, type ServerName } from '../wsgi/types.ts';
+import { parseCommandLine } from './command-line.ts';
 
 function isServerName(name: string): name is ServerName {
   return (SERVER_NAMES as readonly string[]).includes(name);
@@ -13,12 +15,13 @@ Runs a WSGI application on one of the kit's servers and reloads it when
 its .ts files change. Each request is logged (Common Log Format).
 
 Options:
-  --server simple|socket  the server to run (default: simple)
+  --server ${SERVER_NAMES.join('|').padEnd(14)} the server to run (default: simple)
   --port N                the port to listen on (default: 8000; 0: any free port)
   --host H                the interface to listen on (default: 127.0.0.1)
   --validate              check every request against the WSGI contract, as the grader does
   --sandbox               run under the grader's restrictions (no file writes, processes, threads)
   -h, --help              show this help
+  --version               the kit's version
 
 Example: npm run serve -- starter/app.ts --server socket --validate`;
 
@@ -31,7 +34,8 @@ export interface ServeArgs {
   sandbox: boolean;
 }
 
-export type ParsedArgs = { help: true } | ({ help: false } & ServeArgs);
+/** What the command line asks for: the help text, the version, or an app to serve. */
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | ({ kind: 'serve' } & ServeArgs);
 
 /** A mistake on the command line: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -45,66 +49,41 @@ export class UsageError extends Error {
   }
 }
 
+const OPTIONS = {
+  server: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  validate: { type: 'boolean' },
+  sandbox: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
 function parsePort(text: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, not "${text}"`);
   return port;
 }
 
+function parseServer(name: string): ServerName {
+  if (!isServerName(name)) throw new UsageError(`--server must be ${SERVER_NAMES.join(' or ')}, not "${name}"`);
+  return name;
+}
+
 export function parseServeArgs(argv: readonly string[]): ParsedArgs {
-  const args: Omit<ServeArgs, 'appPath'> & { appPath?: string } = {
-    server: 'simple',
-    port: 8000,
-    host: '127.0.0.1',
-    validate: false,
-    sandbox: false,
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, (message) => new UsageError(message));
+  if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+  if (positionals.length > 1) throw new UsageError(`one app at a time: got "${positionals[0]}" and "${positionals[1]}"`);
+  const appPath = positionals[0];
+  if (appPath === undefined) throw new UsageError('no app given', true);
+  return {
+    kind: 'serve',
+    appPath,
+    server: values.server === undefined ? 'simple' : parseServer(values.server),
+    port: values.port === undefined ? 8000 : parsePort(values.port),
+    host: values.host ?? '127.0.0.1',
+    validate: values.validate === true,
+    sandbox: values.sandbox === true,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const value = (): string => {
-      if (eq !== -1) return arg.slice(eq + 1);
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('-')) throw new UsageError(`${name} needs a value — see --help`);
-      i += 1;
-      return next;
-    };
-    const flag = (): true => {
-      if (eq !== -1) throw new UsageError(`${name} takes no value — see --help`);
-      return true;
-    };
-    switch (name) {
-      case '-h':
-      case '--help':
-        return { help: true };
-      case '--server': {
-        const server = value();
-        if (!isServerName(server)) throw new UsageError(`--server must be simple or socket, not "${server}"`);
-        args.server = server;
-        break;
-      }
-      case '--port':
-        args.port = parsePort(value());
-        break;
-      case '--host': {
-        const host = value();
-        if (host === '') throw new UsageError('--host needs a value — see --help');
-        args.host = host;
-        break;
-      }
-      case '--validate':
-        args.validate = flag();
-        break;
-      case '--sandbox':
-        args.sandbox = flag();
-        break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${name} — see --help`);
-        if (args.appPath !== undefined) throw new UsageError(`one app at a time: got "${args.appPath}" and "${arg}"`);
-        args.appPath = arg;
-    }
-  }
-  if (args.appPath === undefined) throw new UsageError('no app given', true);
-  return { help: false, ...args, appPath: args.appPath };
 }

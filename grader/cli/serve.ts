@@ -14,6 +14,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isAppStartError, startAppProcess, type AppProcessHandle } from '../sandbox/app-process.ts';
 import { isInside } from '../sandbox/confine-imports.ts';
 import { bundleSubmission, type PreparedWithInputs } from '../sandbox/prepare.ts';
+import { versionLine } from './command-line.ts';
 import { USAGE, UsageError, parseServeArgs, type ServeArgs } from './serve-args.ts';
 import { SourceWatcher } from './serve-watch.ts';
 
@@ -186,8 +187,8 @@ async function main(argv: readonly string[]): Promise<void> {
   let args: ServeArgs;
   try {
     const parsed = parseServeArgs(argv);
-    if (parsed.help) {
-      say(USAGE);
+    if (parsed.kind !== 'serve') {
+      say(parsed.kind === 'help' ? USAGE : versionLine());
       return;
     }
     args = parsed;

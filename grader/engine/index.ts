@@ -44,6 +44,7 @@ function gradeRunOf(options: ResolvedOptions, startedAt: Date, submissions: Subm
     options: {
       tiers: options.tiers,
       servers: options.servers,
+      ...(options.only.length === 0 ? {} : { only: options.only }),
       seed: options.seed,
       runs: options.runs,
       requestTimeoutMs: options.requestTimeoutMs,
@@ -165,6 +166,7 @@ async function gradeIn(
       suites,
       tiers: options.tiers,
       servers: options.servers,
+      only: options.only,
       seed: options.seed,
       runs: options.runs,
       requestTimeoutMs: options.requestTimeoutMs,

@@ -10,8 +10,10 @@ import { SERVER_NAMES } from '../wsgi/types.ts';
 export interface GradeOptions {
   /** Tiers to run; tests of other tiers are neither run nor scored. Default: all. */
   tiers?: readonly Tier[];
-  /** Servers to run every test on. Default: both. */
+  /** Servers to run every test on. Default: every server. */
   servers?: readonly ServerName[];
+  /** Only the tests whose id starts with, or whose title contains (any case), one of these. Default: every test. */
+  only?: readonly string[];
   /** A folder of hidden instructor suite files (*.suite.ts). */
   testsDir?: string;
   /** Suite files to run instead of the public grader/suite/tests/*.suite.ts (for the project's own tests). */
@@ -35,6 +37,7 @@ export interface GradeOptions {
 export interface ResolvedOptions {
   tiers: Tier[];
   servers: ServerName[];
+  only: string[];
   testsDir: string | undefined;
   suiteFiles: string[] | undefined;
   jobs: number;
@@ -62,6 +65,7 @@ export function resolveOptions(options: GradeOptions): ResolvedOptions {
   return {
     tiers,
     servers,
+    only: [...(options.only ?? [])],
     testsDir: options.testsDir,
     suiteFiles: options.suiteFiles?.map((file) => resolve(file)),
     jobs: Math.max(1, Math.floor(options.jobs ?? availableParallelism())),

@@ -26,6 +26,8 @@ export interface SubmissionConfig {
   suites: SuiteFile[];
   tiers: Tier[];
   servers: ServerName[];
+  /** Test selectors (--test); empty: every test of the tiers. */
+  only: string[];
   seed: number;
   runs: number;
   requestTimeoutMs: number;

@@ -33,7 +33,7 @@ export async function registerSubmission(config: SubmissionConfig): Promise<void
   submission.prestart(config.servers);
   let groups: Awaited<ReturnType<typeof collectGroups>>;
   try {
-    groups = await collectGroups(config.suites, config.tiers);
+    groups = await collectGroups(config.suites, config.tiers, config.only);
   } catch (error) {
     await submission.end();
     throw error;

@@ -118,9 +118,32 @@ export function sameFailure(a: ServerOutcome, b: ServerOutcome): boolean {
   return key(a) === key(b);
 }
 
+/** Lines of the app's own output shown under a failure, unless all are asked for. */
+const PRINTED_LINES = 12;
+
+/**
+ * What the app printed during the test, one row per line (stderr and
+ * wsgi.errors lines tagged), and how many more lines were left out.
+ */
+function printedRows(outcome: ServerOutcome, all = false): { rows: string[]; more: number } {
+  const rows: string[] = [];
+  for (const piece of outcome.appOutput ?? []) {
+    const tag = piece.stream === 'stdout' ? '' : `[${piece.stream}] `;
+    for (const line of piece.text.replace(/\r?\n$/, '').split(/\r?\n/)) rows.push(`${tag}${line}`);
+  }
+  if (all || rows.length <= PRINTED_LINES) return { rows, more: 0 };
+  return { rows: rows.slice(0, PRINTED_LINES), more: rows.length - PRINTED_LINES };
+}
+
+/** printedRows() with the lines left out counted in a last row. */
+export function printedText(outcome: ServerOutcome, all = false, more = (n: number) => `[… ${n} more lines]`): string[] {
+  const printed = printedRows(outcome, all);
+  return printed.more > 0 ? [...printed.rows, more(printed.more)] : printed.rows;
+}
+
 /**
  * The whole explanation as plain text (JUnit, Classroom, Gradescope text):
- * message, fields, the failing exchange, the replay commands.
+ * message, fields, the failing exchange, the app's output, the replay commands.
  */
 export function failurePlainText(test: TestResult, outcome: ServerOutcome, runSeed: number, limits: ExcerptLimits = DEFAULT_LIMITS): string {
   const lines = [failureMessage(outcome), ''];
@@ -133,6 +156,8 @@ export function failurePlainText(test: TestResult, outcome: ServerOutcome, runSe
     lines.push(...text.request.map((l) => `  ${l}`));
     lines.push('response received:', ...text.response.map((l) => `  ${l}`));
   }
+  const printed = printedText(outcome);
+  if (printed.length > 0) lines.push('', 'the app printed:', ...printed.map((l) => `  ${l}`));
   if (outcome.curl.length > 0) {
     lines.push('', 'replay against npm run serve:', ...outcome.curl.map((c) => `  ${c}`));
   }

@@ -7,7 +7,7 @@
  */
 import type { GradeRun, ServerOutcome, SubmissionResult, TestResult } from '../results/types.ts';
 import { excerpt } from './cap.ts';
-import { exchangeText, failingExchange, failureFields, failureMessage } from './explain.ts';
+import { exchangeText, failingExchange, failureFields, failureMessage, printedText } from './explain.ts';
 import {
   caseName, outcomesOf, points, portabilityLines, portabilityVerdict, portableTests, RICHARDSON_LABELS,
   round2, serversOf, statusLine, TIER_SHORT, tiersOf, uniqueNamer, whereToStart,
@@ -78,6 +78,10 @@ function outcomeOutput(test: TestResult, outcome: ServerOutcome, runSeed: number
   if (ex) {
     const text = exchangeText(ex);
     parts.push('', 'Request sent:', fence(text.request.join('\n')), 'Response received:', fence(text.response.join('\n')));
+  }
+  const printed = printedText(outcome);
+  if (printed.length > 0) {
+    parts.push('', 'Your app printed:', fence(printed.join('\n')));
   }
   if (outcome.curl.length > 0) parts.push('Replay it against `npm run serve`:', fence(outcome.curl.join('\n')));
   return excerpt(parts.join('\n'), OUTPUT_BYTES);

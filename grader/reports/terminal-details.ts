@@ -1,12 +1,12 @@
 /**
  * The explanation under a failing test in the terminal report: what was
  * sent, what came back, what was expected and why, the hint, the contract
- * violation, and the curl commands to replay it. Labels sit in a column so
+ * violation, what the app printed meanwhile, and the curl commands to replay it. Labels sit in a column so
  * the eye finds "expected" and "hint" without reading everything.
  */
 import type { ServerOutcome, TestResult } from '../results/types.ts';
 import type { ExcerptLimits } from './explain.ts';
-import { DEFAULT_LIMITS, exchangeText, failureFields, failureMessage } from './explain.ts';
+import { DEFAULT_LIMITS, exchangeText, failureFields, failureMessage, printedText } from './explain.ts';
 import type { Style } from './terminal-style.ts';
 import { safe, shellLines, wrap } from './terminal-style.ts';
 
@@ -39,6 +39,11 @@ function transcript(b: Block, outcome: ServerOutcome, verbose: boolean, limits: 
     labelled(b, 'sent', [`${text.request[0] ?? ''}${which}`, ...text.request.slice(1)]);
     labelled(b, 'received', text.response, ex.response ? undefined : b.style.red);
   });
+}
+
+function printed(b: Block, outcome: ServerOutcome, verbose: boolean): void {
+  const rows = printedText(outcome, verbose, (n) => `[… ${n} more lines: --verbose shows them]`);
+  if (rows.length > 0) labelled(b, 'printed', rows, b.style.dim);
 }
 
 function replay(b: Block, curl: string[]): void {
@@ -80,6 +85,7 @@ export function failureDetails(test: TestResult, outcomes: ServerOutcome[], opti
       : f.label === 'hint' || f.label === 'fix' ? options.style.yellow : undefined;
     labelled(b, f.label, f.value, paint);
   }
+  printed(b, first, options.verbose);
   replay(b, first.curl);
   return b.lines;
 }

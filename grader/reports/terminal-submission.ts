@@ -61,6 +61,7 @@ function header(ctx: Ctx, sub: SubmissionResult): void {
     ['tiers', tiersOf(run).map((t) => TIER_SHORT[t]).join(', ')],
     ['seed', `${run.options.seed} (property tests: ${run.options.runs} runs)`],
   ];
+  if (run.options.only !== undefined) rows.splice(3, 0, ['tests', `only ${run.options.only.map((o) => `"${o}"`).join(', ')} (--test)`]);
   for (const [label, value] of rows) {
     for (const [i, line] of wrap(safe(value), ctx.width - 12).entries()) {
       ctx.lines.push(`  ${style.dim((i === 0 ? label : '').padEnd(10))}${line}`);

@@ -79,6 +79,14 @@ export interface ServerOutcome {
   /** Equivalent curl commands for replaying the transcript against `npm run serve`. */
   curl: string[];
   durationMs: number;
+  /** What the app printed (console.log, stderr, wsgi.errors) during the test, capped; failed tests only. */
+  appOutput?: AppOutput[];
+}
+
+/** A piece of text the app printed, and where. */
+export interface AppOutput {
+  stream: 'stdout' | 'stderr' | 'wsgi.errors';
+  text: string;
 }
 
 /** Where a test passes on one server and fails on the other. */
@@ -148,6 +156,8 @@ export interface GradeRun {
   options: {
     tiers: Tier[];
     servers: ServerName[];
+    /** --test selectors; absent when every test of the tiers ran. */
+    only?: string[];
     seed: number;
     runs: number;
     requestTimeoutMs: number;

@@ -12,6 +12,8 @@ import type { RequestRecord } from './types.ts';
 const MAX_RECORDS = 2000;
 /** Errors kept per request at most. */
 const MAX_ERRORS = 20;
+/** Pieces of printed text kept per request (the child caps their total size too). */
+const MAX_OUTPUTS = 64;
 
 /** The child's answer: `error` is set when it could not do what was asked. */
 export type Answer = { answered: true; error?: string } | { answered: false };
@@ -61,7 +63,7 @@ export class Channel {
 
   private record(item: RecordItem): void {
     if (item.t === 'request') {
-      const record: RequestRecord = { environ: item.environ, errors: [] };
+      const record: RequestRecord = { environ: item.environ, errors: [], output: [] };
       this.pending.push(record);
       this.bySeq.set(item.seq, record);
       if (this.bySeq.size > MAX_RECORDS) this.bySeq.delete(this.bySeq.keys().next().value!);
@@ -69,7 +71,10 @@ export class Channel {
       return;
     }
     const record = this.bySeq.get(item.seq);
-    if (record !== undefined && record.errors.length < MAX_ERRORS) record.errors.push(item.error);
+    if (record === undefined) return;
+    if (item.t === 'output') {
+      if (record.output.length < MAX_OUTPUTS) record.output.push({ stream: item.stream, text: item.text });
+    } else if (record.errors.length < MAX_ERRORS) record.errors.push(item.error);
   }
 
   /** Ask the child something; `answered: false` when it is gone or silent for `timeoutMs`. */

@@ -7,7 +7,7 @@
  * and the parent drops whatever does not parse. A forged message could at most
  * change diagnostics: scores come from what the grader observes over HTTP.
  */
-import type { AppErrorRecord, EnvironRecord } from './types.ts';
+import type { AppErrorRecord, AppOutputStream, EnvironRecord } from './types.ts';
 import type { ServerName } from '../wsgi/types.ts';
 
 /** The environment variable holding the child's configuration (JSON). */
@@ -46,7 +46,8 @@ export type ChildMessage =
 /** What one request brought: its arrival (with the environ the app saw), or an error the app raised. */
 export type RecordItem =
   | { t: 'request'; seq: number; environ: EnvironRecord }
-  | { t: 'app-error'; seq: number; error: AppErrorRecord };
+  | { t: 'app-error'; seq: number; error: AppErrorRecord }
+  | { t: 'output'; seq: number; stream: AppOutputStream; text: string };
 
 /** Items the parent reads from one 'records' message at most (the child sends up to 64). */
 export const MAX_BATCH_ITEMS = 256;
@@ -104,6 +105,11 @@ function recordItem(raw: unknown): RecordItem | undefined {
   if (raw.t === 'app-error') {
     const error = appError(raw.error);
     return error === undefined ? undefined : { t: 'app-error', seq, error };
+  }
+  if (raw.t === 'output') {
+    const printed = text(raw.text);
+    const stream = raw.stream === 'stdout' || raw.stream === 'stderr' || raw.stream === 'wsgi.errors' ? raw.stream : undefined;
+    return printed === undefined || stream === undefined ? undefined : { t: 'output', seq, stream, text: printed };
   }
   return undefined;
 }

@@ -54,10 +54,21 @@ export interface AppErrorRecord {
   section?: string;
 }
 
+/** Where the app printed something: console.log and friends, or the request's wsgi.errors. */
+export type AppOutputStream = 'stdout' | 'stderr' | 'wsgi.errors';
+
+/** Text the app printed while a request was its latest (or, for the first, since the app was loaded). */
+export interface AppOutputRecord {
+  stream: AppOutputStream;
+  text: string;
+}
+
 /** What the child saw of one request that reached the app, in arrival order. */
 export interface RequestRecord {
   environ: EnvironRecord;
   errors: AppErrorRecord[];
+  /** What the app printed for it, in order (capped in the child). */
+  output: AppOutputRecord[];
 }
 
 /** A running app process: one server, one app, in a sandboxed child. */

@@ -19,8 +19,10 @@ export interface ServerOptions {
   port?: number;
   /** Wrap the app in validate() so every request checks both sides of the contract. */
   validate?: boolean;
-  /** Where request lines and app errors go (wsgi.errors too). Default: process.stderr. */
+  /** Where request lines and app errors go (wsgi.errors too, unless `errors` is given). Default: process.stderr. */
   log?: LogSink;
+  /** Where the lines an app writes to wsgi.errors go. Default: `log`. */
+  errors?: LogSink;
   /** Sees each request's environ; the grader uses it to show what two servers passed differently. */
   onEnviron?: EnvironObserver;
   /**

@@ -22,7 +22,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const [path = '', query = ''] = (req.url ?? '').split('?');
-      records.push({ environ: { REQUEST_METHOD: req.method ?? '', PATH_INFO: path, QUERY_STRING: query }, errors: path === '/boom' ? [{ message: 'TypeError: boom\n    at app.ts:3' }] : [] });
+      records.push({ environ: { REQUEST_METHOD: req.method ?? '', PATH_INFO: path, QUERY_STRING: query }, errors: path === '/boom' ? [{ message: 'TypeError: boom\n    at app.ts:3' }] : [], output: [] });
       if (path === '/hang') return;
       if (path === '/big') {
         res.writeHead(200, 'Fine', { 'Content-Type': 'text/plain' });
@@ -232,8 +232,8 @@ test('attachRecords spreads one drain over several tests, in order', async () =>
   const second = context();
   await second.request('GET', '/boom');
   attachRecords([first, second], [
-    { environ: { REQUEST_METHOD: 'GET', PATH_INFO: '/one' }, errors: [] },
-    { environ: { REQUEST_METHOD: 'GET', PATH_INFO: '/boom' }, errors: [{ message: 'x' }] },
+    { environ: { REQUEST_METHOD: 'GET', PATH_INFO: '/one' }, errors: [], output: [] },
+    { environ: { REQUEST_METHOD: 'GET', PATH_INFO: '/boom' }, errors: [{ message: 'x' }], output: [] },
   ]);
   expect(first.transcript.exchanges()[0]?.environ?.PATH_INFO).toBe('/one');
   expect(first.appErrors).toEqual([]);
@@ -242,6 +242,6 @@ test('attachRecords spreads one drain over several tests, in order', async () =>
 
 test('matchRecords pairs records with requests by method and path, skipping requests that never reached the app', () => {
   const sent = ['/a', '/big-refused', '/b'].map((target) => ({ request: { method: 'POST', target, headers: [] }, durationMs: 0 }));
-  const records = ['/a', '/b'].map((path) => ({ environ: { REQUEST_METHOD: 'POST', PATH_INFO: path }, errors: [] }));
+  const records = ['/a', '/b'].map((path) => ({ environ: { REQUEST_METHOD: 'POST', PATH_INFO: path }, errors: [], output: [] }));
   expect(matchRecords(records, sent).map(([, index]) => index)).toEqual([0, 2]);
 });

@@ -151,6 +151,10 @@ export function finishCase(ran: RanCase): CaseMeta {
       transcript: ran.context?.transcript.exchanges() ?? [],
       curl: ran.context?.transcript.curl() ?? [],
       durationMs: ran.durationMs,
+      // Shown to the student under the failure; a passing test's output is noise.
+      ...(failure !== undefined && ran.context !== undefined && ran.context.appOutput.length > 0
+        ? { appOutput: [...ran.context.appOutput] }
+        : {}),
     },
   };
 }

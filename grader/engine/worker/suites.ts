@@ -59,11 +59,33 @@ function checkSpec(spec: TestSpec, where: string): void {
   if (problems.length > 0) throw new SuiteLoadError(`a test in ${where} needs ${problems.join(', ')}`);
 }
 
-/** Load every suite file and collect the tests of the selected tiers, in declaration order. */
-export async function collectGroups(files: SuiteFile[], tiers: readonly Tier[]): Promise<CollectedGroup[]> {
+/** --test: a selector picks the tests whose id starts with it or whose title contains it, in any case. */
+export function selects(selector: string, spec: Pick<TestSpec, 'id' | 'title'>): boolean {
+  const wanted = selector.toLowerCase();
+  return spec.id.toLowerCase().startsWith(wanted) || spec.title.toLowerCase().includes(wanted);
+}
+
+/** A selector that picked nothing is a typo: say so, with the ids it came closest to. */
+function checkSelectors(only: readonly string[], picked: ReadonlySet<string>, ids: readonly string[]): void {
+  for (const selector of only) {
+    if (picked.has(selector)) continue;
+    const stem = selector.split('.')[0]!.toLowerCase();
+    const near = ids.filter((id) => id.toLowerCase().startsWith(stem)).slice(0, 3);
+    const examples = (near.length > 0 ? near : ids.slice(0, 3)).join(', ');
+    throw new SuiteLoadError(`--test "${selector}" matches no test of the selected tiers (ids look like ${examples})`);
+  }
+}
+
+/**
+ * Load every suite file and collect the tests of the selected tiers (and,
+ * given selectors, only the tests they pick), in declaration order.
+ */
+export async function collectGroups(files: SuiteFile[], tiers: readonly Tier[], only: readonly string[] = []): Promise<CollectedGroup[]> {
   const suites = await Promise.all(files.map(async (file) => ({ file, suite: await importSuite(file) })));
   const groups: CollectedGroup[] = [];
   const seen = new Map<string, string>();
+  const inTiers: string[] = [];
+  const picked = new Set<string>();
 
   for (const { file, suite } of suites) {
     let current: CollectedGroup | undefined;
@@ -85,6 +107,12 @@ export async function collectGroups(files: SuiteFile[], tiers: readonly Tier[]):
         if (other !== undefined) throw new SuiteLoadError(`duplicate test id "${spec.id}" in ${other} and ${file.path}`);
         seen.set(spec.id, file.path);
         if (!tiers.includes(spec.tier)) return;
+        inTiers.push(spec.id);
+        if (only.length > 0) {
+          const by = only.filter((selector) => selects(selector, spec));
+          if (by.length === 0) return;
+          by.forEach((selector) => picked.add(selector));
+        }
         const info: SpecInfo = {
           id: spec.id, title: spec.title, tier: spec.tier, points: spec.points, visibility: file.visibility,
           rule: spec.rule, hint: spec.hint, ...(spec.richardson === undefined ? {} : { richardson: spec.richardson }),
@@ -94,5 +122,6 @@ export async function collectGroups(files: SuiteFile[], tiers: readonly Tier[]):
     });
     if (loose.tests.length > 0) groups.push(loose);
   }
+  checkSelectors(only, picked, inTiers);
   return groups.filter((group) => group.tests.length > 0);
 }

@@ -15,6 +15,7 @@ import { errorHeadline } from './describe-error.ts';
 import { installGuards } from './guards.ts';
 import { AppLoader } from './loader.ts';
 import { isAccessLine } from './access-lines.ts';
+import { tapOutput } from './output-tap.ts';
 import { Recorder } from './recorder.ts';
 
 const config = takeConfig();
@@ -38,11 +39,13 @@ function fail(message: ChildMessage): void {
   send(message, () => exit(1));
 }
 
-function writeLog(line: string): void {
-  process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
-}
-
 const recorder = new Recorder(send, config.sourceDir);
+// Before student code: what the app prints is also recorded per request; the host's own lines are not.
+const raw = tapOutput(recorder.onOutput);
+
+function writeLog(line: string): void {
+  raw.stderr(line.endsWith('\n') ? line : `${line}\n`);
+}
 // Records first, so the parent has them before it learns the process is ending.
 installGuards((message) => {
   recorder.flush();
@@ -77,6 +80,11 @@ if (!first.ok) {
     log: config.accessLog === true ? writeLog : (line) => {
       if (!isAccessLine(line)) writeLog(line);
     },
+    // wsgi.errors is the app's own output: to the log, and recorded with its request.
+    errors: (line) => {
+      recorder.onOutput('wsgi.errors', `${line}\n`);
+      writeLog(line);
+    },
   };
 
   let server: RunningServer | undefined;
@@ -97,6 +105,7 @@ if (!first.ok) {
         // A reply is a barrier: the records made before it go first.
         recorder.flush();
         if (message.t === 'sync') return send({ t: 'reply', id: message.id });
+        recorder.onAppLoad();
         const next = await loader.load();
         if (next.ok) {
           current = next.app;

@@ -1,6 +1,8 @@
 /**
  * What the child tells the parent about each request: the environ the app saw
- * (its string-valued keys) and the errors the app raised.
+ * (its string-valued keys), the errors the app raised, and what it printed
+ * (console.log, wsgi.errors) while the request was its latest, so a failing
+ * test can show the student their own output.
  *
  * Records are batched: one IPC message per request cost the child more CPU
  * than many requests do. A batch goes out when the parent asks (flush() before
@@ -10,7 +12,7 @@
  * last flush go with the process.)
  */
 import type { ChildMessage, RecordItem } from '../protocol.ts';
-import type { EnvironRecord } from '../types.ts';
+import type { AppOutputStream, EnvironRecord } from '../types.ts';
 import { appErrorRecord } from './describe-error.ts';
 
 type RecordBatch = Extract<ChildMessage, { t: 'records' }>;
@@ -19,6 +21,8 @@ type RecordBatch = Extract<ChildMessage, { t: 'records' }>;
 export const FLUSH_MS = 5;
 /** Items per message at most (the parent reads no more than MAX_BATCH_ITEMS). */
 export const MAX_BATCH = 64;
+/** Printed text kept per request: a test shows a few lines, not a flood. */
+export const OUTPUT_PER_REQUEST = 4096;
 
 // Taken before student code runs, which could replace the globals.
 const schedule = setTimeout;
@@ -40,6 +44,10 @@ export class Recorder {
   private readonly reported = new WeakSet<object>();
   private batch: RecordItem[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Printed before the first request of the current app (at its load): it goes with that request. */
+  private preamble: Array<{ stream: AppOutputStream; text: string }> = [];
+  /** Characters of output recorded for the latest request (or the preamble). */
+  private printed = 0;
 
   constructor(
     private readonly send: (message: RecordBatch) => void,
@@ -70,6 +78,28 @@ export class Recorder {
     this.seqOf.set(environ, seq);
     this.lastSeq = seq;
     this.add({ t: 'request', seq, environ: stringKeys(environ) });
+    const early = this.preamble;
+    this.preamble = [];
+    this.printed = 0;
+    for (const piece of early) this.onOutput(piece.stream, piece.text);
+  };
+
+  /** A new app instance (fresh()): what it prints now belongs to the request that comes next. */
+  readonly onAppLoad = (): void => {
+    this.lastSeq = -1;
+    this.preamble = [];
+    this.printed = 0;
+  };
+
+  /** The app printed `text` (console.log, process.stdout/stderr, or a wsgi.errors line). */
+  readonly onOutput = (stream: AppOutputStream, text: string): void => {
+    if (text === '') return;
+    const room = OUTPUT_PER_REQUEST - this.printed;
+    if (room <= 0) return;
+    const kept = text.length > room ? `${text.slice(0, room)}\n[… more output not shown]\n` : text;
+    this.printed += text.length > room ? room : text.length;
+    if (this.lastSeq < 0) this.preamble.push({ stream, text: kept });
+    else this.add({ t: 'output', seq: this.lastSeq, stream, text: kept });
   };
 
   /** The server's onAppError hook (and the app proxy's fallback). */

@@ -73,6 +73,7 @@ function refuse(res: ServerResponse, code: number, text: string): number {
  */
 export const startSimpleServer: StartServer = async (app: Application, options: ServerOptions = {}): Promise<RunningServer> => {
   const log: LogSink = options.log ?? stderrLog;
+  const errors: LogSink = options.errors ?? log;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const application = options.validate ? validate(app) : app;
   const onAppError = options.onAppError;
@@ -107,7 +108,7 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
         accessLog(head, time, 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
         return;
       }
-      const environ = buildEnviron(head, read.body, policy, log);
+      const environ = buildEnviron(head, read.body, policy, errors);
       options.onEnviron?.(environ);
       const transport = nodeResponseTransport(req, res);
       const result = await runApplication(application, environ, transport, hooks);

@@ -88,7 +88,7 @@ export const startSocketServer: StartServer = async (app: Application, options: 
   server.on('error', (error: Error) => log(`socket server: ${error.message}`));
 
   const address = server.address() as AddressInfo;
-  task = { app: application, hooks, log, serverPort: address.port, ...(options.onEnviron ? { onEnviron: options.onEnviron } : {}) };
+  task = { app: application, hooks, log, errors: options.errors ?? log, serverPort: address.port, ...(options.onEnviron ? { onEnviron: options.onEnviron } : {}) };
   const host = options.host ?? '127.0.0.1';
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 

@@ -36,6 +36,8 @@ export interface TaskContext {
   readonly app: Application;
   readonly hooks: HandlerHooks;
   readonly log: LogSink;
+  /** wsgi.errors lines. */
+  readonly errors: LogSink;
   readonly serverPort: number;
   readonly onEnviron?: EnvironObserver;
 }
@@ -79,7 +81,7 @@ export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promis
     chunked: request.framing.kind === 'chunked',
   };
   if (remoteAddress !== undefined) head.remoteAddress = remoteAddress;
-  const environ = buildEnviron(head, body, policyFor(channel), ctx.log);
+  const environ = buildEnviron(head, body, policyFor(channel), ctx.errors);
   if (ctx.onEnviron !== undefined) {
     try {
       ctx.onEnviron(environ);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from 'undici';
-import type { Exchange, Failure } from '../../results/types.ts';
+import type { AppOutput, Exchange, Failure } from '../../results/types.ts';
 import type { AppErrorRecord, RequestRecord } from '../../sandbox/types.ts';
 import type { ServerName } from '../../wsgi/types.ts';
 import type { Detail, Reply, RequestOptions, TestContext, TestSpec } from '../define.ts';
@@ -87,6 +87,9 @@ function digestOf(requests: readonly PreparedRequest[]): string {
   return hash.digest('base64');
 }
 
+/** Characters of the app's output kept per test: enough to see what it printed, not a flood. */
+export const APP_OUTPUT_LIMIT = 8 * 1024;
+
 export class GradingContext implements TestContext {
   readonly server: ServerName;
   readonly runs: number;
@@ -94,6 +97,9 @@ export class GradingContext implements TestContext {
   readonly transcript = new Transcript();
   /** App errors and contract violations seen while the test ran. */
   readonly appErrors: ObservedError[] = [];
+  /** What the app printed while the test's requests ran (at most APP_OUTPUT_LIMIT characters). */
+  readonly appOutput: AppOutput[] = [];
+  private appOutputSize = 0;
   /** Set when a request got no answer: the engine must not reuse this process. */
   transportError: TransportError | undefined;
   /** The requests sent since the app was new, up to the one that got no answer (see ContextOptions.hung). */
@@ -200,6 +206,8 @@ export class GradingContext implements TestContext {
     this.transcript.clear();
     this.kept.clear();
     this.appErrors.length = 0;
+    this.appOutput.length = 0;
+    this.appOutputSize = 0;
     this.clearedBefore = this.sent.length;
   }
 
@@ -267,6 +275,12 @@ export class GradingContext implements TestContext {
     if (exchange !== undefined && exchange.environ === undefined) exchange.environ = record.environ;
     const status = this.sent[index]?.response?.status;
     for (const error of record.errors) this.appErrors.push({ error, requestIndex: index, ...(status === undefined ? {} : { status }) });
+    for (const piece of record.output) {
+      if (this.appOutputSize >= APP_OUTPUT_LIMIT) break;
+      const text = piece.text.slice(0, APP_OUTPUT_LIMIT - this.appOutputSize);
+      this.appOutputSize += text.length;
+      this.appOutput.push({ stream: piece.stream, text });
+    }
   }
 }
 
