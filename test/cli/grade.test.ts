@@ -4,7 +4,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { parseArgs } from '../../grader/cli/args.ts';
 import type { GradeRun } from '../../grader/results/types.ts';
 
 interface Result {
@@ -13,10 +12,10 @@ interface Result {
   stderr: string;
 }
 
-function runGrade(args: string[]): Promise<Result> {
+function runGrade(args: string[], env: NodeJS.ProcessEnv = { NO_COLOR: '1' }): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'grader/cli/grade.ts', ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -34,18 +33,27 @@ let starter: Result;
 let broken: Result;
 let typed: Result;
 let untyped: Result;
+let chosen: Result;
+let printing: Result;
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'broken'));
   writeFileSync(join(dir, 'broken', 'app.ts'), 'export function application(environ, startResponse) {\n  return [;\n}\n');
   // The starter with a type error: it still runs, so only --typecheck objects.
   writeFileSync(join(dir, 'typed.ts'), readFileSync('starter/app.ts', 'utf8').replace("startResponse('501 Not Implemented', headers);", "startResponse(501, headers);"));
-  [solution, starter, broken, typed, untyped] = await Promise.all([
+  // The starter, printing as students debug: console.log, console.error and wsgi.errors.
+  writeFileSync(join(dir, 'printing.ts'), readFileSync('starter/app.ts', 'utf8').replace(
+    "startResponse('501 Not Implemented', headers);",
+    "console.log('saw', environ.REQUEST_METHOD, environ.PATH_INFO); console.error('to stderr'); (environ['wsgi.errors'] as { write(s: string): void }).write('to wsgi.errors\\n'); startResponse('501 Not Implemented', headers);",
+  ));
+  [solution, starter, broken, typed, untyped, chosen, printing] = await Promise.all([
     runGrade(['solution/app.ts', '--tier', 'core']),
     runGrade(['starter/app.ts', '--tier', 'core', '--json', join(dir, 'out', 'starter.json')]),
     runGrade([join(dir, 'broken'), '--json', join(dir, 'broken.json')]),
     runGrade([join(dir, 'typed.ts'), '--typecheck', '--tier', 'core']),
     runGrade([join(dir, 'typed.ts'), '--tier', 'core']),
+    runGrade(['solution', '--test', 'core.create', '--test', 'EMPTY JSON ARRAY', '--server', 'socket', '--json', join(dir, 'chosen.json')]),
+    runGrade([join(dir, 'printing.ts'), '--test', 'core.list.empty-array'], { FORCE_COLOR: '1' }),
   ]);
 }, 180_000);
 
@@ -88,13 +96,15 @@ test('usage errors: exit 2, one line, no stack trace', async () => {
     runGrade(['no/such/folder']),
     runGrade(['--tier', 'gold']),
     runGrade(['--jobs', 'zero']),
+    runGrade(['--json', '--tier', 'core']),
   ]);
-  expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+  expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2, 2]);
   expect(results.map((r) => r.stderr)).toEqual([
     'grade: unknown option --bogus (see --help)\n',
     'grade: no such file or folder: no/such/folder\n',
     'grade: --tier: unknown tier "gold" (use core, 2, 3 or all)\n',
     'grade: --jobs: expected a whole number ≥ 1, got "zero"\n',
+    'grade: --json needs a value, not the option --tier (write --json=--tier if that is the value)\n',
   ]);
 }, 60_000);
 
@@ -106,14 +116,41 @@ test('--help prints the usage and exits 0', async () => {
   expect(help.stdout).toMatch(/--runs N +random runs per property test \(default: 15\)/);
 });
 
-test('arguments: defaults, --opt=value, tier lists, paths after --', () => {
-  expect(parseArgs([])).toMatchObject({ paths: ['starter/app.ts'], tiers: ['core', '2', '3'], watch: false, help: false });
-  expect(parseArgs(['a.ts', '--tier=3,core', '--jobs', '4', '--timeout=9000', '--no-color'])).toMatchObject({
-    paths: ['a.ts'], tiers: ['core', '3'], jobs: 4, submissionTimeoutMs: 9000, color: false,
-  });
-  expect(parseArgs(['--', '--weird-name.ts']).paths).toEqual(['--weird-name.ts']);
-  expect(() => parseArgs(['--json'])).toThrow('--json needs a value (see --help)');
-  expect(() => parseArgs(['--watch=yes'])).toThrow('--watch takes no value');
-  expect(parseArgs(['--typecheck']).typecheck).toBe(true);
-  expect(parseArgs([]).typecheck).toBe(false);
+test('--test and --server: only the chosen tests, on the chosen server', () => {
+  expect(chosen.code).toBe(0);
+  const run = JSON.parse(readFileSync(join(dir, 'chosen.json'), 'utf8')) as GradeRun;
+  expect(run.options.servers).toEqual(['socket']);
+  expect(run.options.only).toEqual(['core.create', 'EMPTY JSON ARRAY']);
+  const ids = run.submissions[0]!.tests.map((t) => t.id);
+  expect(ids).toContain('core.list.empty-array');
+  expect(ids.length).toBeGreaterThan(2);
+  expect(ids.filter((id) => id !== 'core.list.empty-array').every((id) => id.startsWith('core.create'))).toBe(true);
+  expect(run.submissions[0]!.tests.every((t) => Object.keys(t.outcomes).join() === 'socket')).toBe(true);
+  expect(chosen.stdout).toMatch(/tests +only "core\.create", "EMPTY JSON ARRAY" \(--test\)/);
+});
+
+test('a failing test shows what the app printed during it, tagged by stream; FORCE_COLOR colours a pipe', () => {
+  expect(printing.code).toBe(1);
+  const plain = printing.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+  expect(printing.stdout).not.toBe(plain);
+  expect(plain).toMatch(/printed +saw GET \/todos\n +\[stderr\] to stderr\n +\[wsgi\.errors\] to wsgi\.errors\n/);
+  // Alike on both servers, so explained once, with what the app printed on the first.
+  expect(plain.match(/saw GET \/todos/g)).toHaveLength(1);
+});
+
+test('a selector that matches nothing is a usage error naming ids it could have meant', async () => {
+  const run = await runGrade(['solution', '--test', 'core.crate']);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/^grade: --test "core\.crate" matches no test of the selected tiers \(ids look like core\.[a-z.-]+, /);
+  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+}, 60_000);
+
+test('-h and --version answer at once', async () => {
+  const [help, version] = await Promise.all([runGrade(['-h']), runGrade(['--version'])]);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/--test ID\|TEXT/);
+  expect(help.stdout).toMatch(/--server simple\|socket/);
+  expect(help.stdout).toMatch(/--version/);
+  expect(version.code).toBe(0);
+  expect(version.stdout).toBe(`todo-wsgi 0.1.0 (node ${process.version})\n`);
 });

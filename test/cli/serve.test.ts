@@ -142,10 +142,12 @@ describe('npm run serve', () => {
     expect(await get(url!, '/', 2000)).toHaveProperty('error');
   });
 
-  it('--help prints the usage', async () => {
-    const run = serve('--help');
-    expect(await run.exit).toBe(0);
-    expect(run.stdout()).toMatch(/^Usage: npm run serve -- <app\.ts/);
+  it('-h and --help print the usage, --version the version', async () => {
+    const [help, short, version] = [serve('--help'), serve('-h'), serve('--version')];
+    expect([await help.exit, await short.exit, await version.exit]).toEqual([0, 0, 0]);
+    expect(help.stdout()).toMatch(/^Usage: npm run serve -- <app\.ts/);
+    expect(short.stdout()).toBe(help.stdout());
+    expect(version.stdout()).toMatch(/^todo-wsgi \d+\.\d+\.\d+ \(node v\d+/);
   });
 
   it('without an app it prints the usage and exits 2', async () => {
@@ -166,7 +168,7 @@ describe('npm run serve', () => {
       });
 
     it.each<[string, () => Promise<string[]>, RegExp]>([
-      ['an unknown option', async () => [join(dir(), 'good.ts'), '--nope'], /^serve: unknown option --nope — see --help$/],
+      ['an unknown option', async () => [join(dir(), 'good.ts'), '--nope'], /^serve: unknown option --nope \(see --help\)$/],
       ['a bad --server', async () => [join(dir(), 'good.ts'), '--server', 'apache'], /^serve: --server must be simple or socket, not "apache"$/],
       ['a bad --port', async () => [join(dir(), 'good.ts'), '--port', 'http'], /^serve: --port must be a number from 0 to 65535, not "http"$/],
       ['a missing file', async () => ['/nonexistent/app.ts'], /^serve: no such file or folder: \/nonexistent\/app\.ts$/],

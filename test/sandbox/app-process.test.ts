@@ -81,6 +81,43 @@ export function application(environ: Environ, startResponse: StartResponse): Res
     expect(await app.drainRecords()).toEqual([]);
   });
 
+  it('records what the app printed with the request it printed for; the host\'s own lines are not the app\'s', async () => {
+    const printer = `${TYPES}
+console.log('loading');
+export function application(environ: Environ, startResponse: StartResponse): ResponseBody {
+  console.log('handling', environ.PATH_INFO);
+  (environ['wsgi.errors'] as { write(text: string): void }).write('via wsgi.errors\\n');
+  if (environ.PATH_INFO === '/loud') process.stderr.write('x'.repeat(10_000));
+  if (environ.PATH_INFO === '/throw') throw new Error('thrown on purpose');
+  startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  return [];
+}
+`;
+    const app = await start(await submission('printer', printer), server);
+    await get(app.url, '/one');
+    await get(app.url, '/throw');
+    await get(app.url, '/loud');
+    await app.fresh();
+    await get(app.url, '/two');
+    const records = await app.drainRecords();
+    expect(records.map((r) => r.environ.PATH_INFO)).toEqual(['/one', '/throw', '/loud', '/two']);
+    // What the app printed as it loaded goes with the first request after.
+    expect(records[0]!.output).toEqual([
+      { stream: 'stdout', text: 'loading\n' },
+      { stream: 'stdout', text: 'handling /one\n' },
+      { stream: 'wsgi.errors', text: 'via wsgi.errors\n' },
+    ]);
+    // The server's report of the error (with its stack) is the host's line, not the app's output.
+    expect(records[1]!.output.map((o) => o.text)).toEqual(['handling /throw\n', 'via wsgi.errors\n']);
+    // Capped per request.
+    const loud = records[2]!.output.map((o) => o.text).join('');
+    expect(loud.length).toBeLessThan(4200);
+    expect(loud).toMatch(/\[… more output not shown\]\n$/);
+    expect(records[3]!.output[0]).toEqual({ stream: 'stdout', text: 'loading\n' });
+    // Still written to the process's own output, where the parent captures it.
+    expect(app.output().stdout).toContain('handling /one\n');
+  });
+
   it('hands over the records made before the process was killed, batched or not', async () => {
     const app = await start(counter, server);
     for (let i = 0; i < 100; i++) await get(app.url, `/many?${i}`);
