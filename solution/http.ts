@@ -25,7 +25,6 @@ export interface Request {
 }
 
 export function readRequest(environ: Environ): Request {
-  const ifNoneMatch = environ.HTTP_IF_NONE_MATCH;
   return {
     method: environ.REQUEST_METHOD,
     // PATH_INFO may be left out when it is empty; an empty path is the root.
@@ -33,7 +32,7 @@ export function readRequest(environ: Environ): Request {
     query: new URLSearchParams(environ.QUERY_STRING ?? ''),
     contentType: environ.CONTENT_TYPE,
     body: readBody(environ),
-    ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined,
+    ifNoneMatch: environ.HTTP_IF_NONE_MATCH,
   };
 }
 

@@ -105,13 +105,20 @@ export interface WsgiVariables {
 }
 
 /**
- * The environ: a plain object built fresh for each request (PEP 3333
- * "environ Variables"). Besides the keys above it holds HTTP_* keys for every
- * other request header (upper-case, "-" to "_"; never HTTP_CONTENT_TYPE or
- * HTTP_CONTENT_LENGTH) and extension keys, lower-case and prefixed with the
- * server's name (e.g. "socket.connection_id").
+ * HTTP_* keys: one for every other request header (PEP 3333 "environ
+ * Variables", after CGI: upper-case, "-" to "_"; never HTTP_CONTENT_TYPE or
+ * HTTP_CONTENT_LENGTH). A string when the request sent that header, absent
+ * otherwise, so `environ.HTTP_IF_NONE_MATCH` needs no cast.
  */
-export type Environ = CgiVariables & WsgiVariables & { [key: string]: unknown };
+export type HttpVariables = { [key: `HTTP_${string}`]: string | undefined };
+
+/**
+ * The environ: a plain object built fresh for each request (PEP 3333
+ * "environ Variables"). Besides the CGI, wsgi.* and HTTP_* keys it holds
+ * extension keys, lower-case and prefixed with the server's name (e.g.
+ * "socket.client_disconnected").
+ */
+export type Environ = CgiVariables & WsgiVariables & HttpVariables & { [key: string]: unknown };
 
 /**
  * The two servers of this kit. They differ wherever PEP 3333 lets servers differ,

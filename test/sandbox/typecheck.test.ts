@@ -33,6 +33,21 @@ describe('TypeChecker', () => {
     expect(checker.check(join(src, 'class', 'bob.ts'))).toBeUndefined();
   });
 
+  it('types HTTP_* keys as string | undefined: a student reads a header without a cast', () => {
+    const reads = `${TYPES}
+export function application(environ: Environ, startResponse: StartResponse): ResponseBody {
+  const etag: string | undefined = environ.HTTP_IF_NONE_MATCH;
+  const host: string = environ.HTTP_HOST ?? 'localhost';
+  startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  return [new TextEncoder().encode(host + (etag?.trim() ?? ''))];
+}
+`;
+    const misread = reads.replace("const host: string = environ.HTTP_HOST ?? 'localhost';", 'const host: number = environ.HTTP_HOST;');
+    const dir = writeFiles(join(src, 'headers'), { 'reads.ts': reads, 'misread.ts': misread });
+    expect(checker.check(join(dir, 'reads.ts'))).toBeUndefined();
+    expect(checker.check(join(dir, 'misread.ts'))).toMatch(/^misread\.ts:\d+:\d+: type error TS2322: Type 'string \| undefined' is not assignable to type 'number'/);
+  });
+
   it('names the first type error by file:line:col and code, and counts the others', () => {
     const dir = writeFiles(join(src, 'wrong'), {
       'app.ts': GOOD.replace("startResponse('200 OK',", "const n: number = 'one';\n  startResponse(200,"),
