@@ -36,12 +36,25 @@ describe('classroom.yml', () => {
     expect(WORKFLOW).toMatch(/^jobs:\n {2}run-autograding-tests:$/m);
     expect(WORKFLOW).toMatch(/^permissions:\n {2}checks: write\n {2}actions: read\n {2}contents: read$/m);
     expect(WORKFLOW).toContain('uses: actions/setup-node@v4');
-    expect(WORKFLOW).toMatch(/node-version: 22/);
+    expect(WORKFLOW).toMatch(/node-version: 24/);
     expect(WORKFLOW).toContain('run: npm ci');
   });
 
+  it('grades with the grader the instructor pinned, not the copy in the student\'s repository', () => {
+    expect(WORKFLOW).toMatch(/^ {6}GRADER_REPOSITORY: \S+\/\S+$/m);
+    expect(WORKFLOW).toMatch(/^ {6}GRADER_REF: \S+$/m);
+    // The student's repository and the grader are two checkouts, in two folders.
+    expect(WORKFLOW).toMatch(/uses: actions\/checkout@v4\n {8}with:\n {10}path: submission\n/);
+    expect(WORKFLOW).toMatch(/repository: \$\{\{ env\.GRADER_REPOSITORY \}\}\n {10}ref: \$\{\{ env\.GRADER_REF \}\}\n {10}path: grader-kit\n/);
+    // Installed and run inside the grader's checkout, on the submission's file.
+    expect(WORKFLOW).toMatch(/- name: Install the grader\n {8}working-directory: grader-kit\n/);
+    expect(WORKFLOW).toMatch(/id: wsgi-grader\n {8}working-directory: grader-kit\n/);
+    expect(runBlock('wsgi-grader')).toContain('grader/cli/grade.ts "$GITHUB_WORKSPACE/submission/$APP"');
+    expect(WORKFLOW).toContain('cache-dependency-path: grader-kit/package-lock.json');
+  });
+
   it('passes the grader step\'s result to the reporter under <ID>_RESULTS', () => {
-    const id = /id: (\S+)\n\s+run: \|/.exec(WORKFLOW)?.[1] ?? '';
+    const id = /id: (\S+)\n(?:\s+working-directory: \S+\n)?\s+run: \|/.exec(WORKFLOW)?.[1] ?? '';
     expect(id).not.toBe('');
     expect(WORKFLOW).toContain(`${id.toUpperCase()}_RESULTS: "\${{ steps.${id}.outputs.result }}"`);
     expect(WORKFLOW).toMatch(new RegExp(`runners: ${id}$`, 'm'));
