@@ -102,7 +102,9 @@ class Serve {
       port: this.port,
       accessLog: true,
       inheritEnv: !this.args.sandbox,
-      detached: true,
+      // Its own process group, so a terminal's Ctrl-C reaches only this process, which stops the app.
+      // Not on Windows: there a detached child gets a console window of its own.
+      detached: process.platform !== 'win32',
       outputLimit: 4096,
       onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
     });

@@ -5,6 +5,7 @@
  * the eye finds "expected" and "hint" without reading everything.
  */
 import type { ServerOutcome, TestResult } from '../results/types.ts';
+import { HOST_SHELL } from '../suite/runtime/curl.ts';
 import type { ExcerptLimits } from './explain.ts';
 import { DEFAULT_LIMITS, exchangeText, failureFields, failureMessage, printedText } from './explain.ts';
 import type { Style } from './terminal-style.ts';
@@ -49,7 +50,8 @@ function printed(b: Block, outcome: ServerOutcome, verbose: boolean): void {
 function replay(b: Block, curl: string[]): void {
   if (curl.length === 0) return;
   const rows = ['with `npm run serve` running in another terminal:'];
-  for (const command of curl) rows.push(...shellLines(safe(command), b.width - INDENT.length - LABEL_CELLS));
+  // CMD has no line continuation a student would paste: its lines stay whole (the terminal wraps them).
+  for (const command of curl) rows.push(...(HOST_SHELL === 'cmd' ? [safe(command)] : shellLines(safe(command), b.width - INDENT.length - LABEL_CELLS)));
   // Commands are laid out here, not wrapped again: their breaks are shell continuations.
   b.lines.push(`${INDENT}${b.style.dim('replay'.padEnd(LABEL_CELLS))}${rows[0]}`);
   for (const row of rows.slice(1)) b.lines.push(`${INDENT}${' '.repeat(LABEL_CELLS)}${b.style.cyan(row)}`);

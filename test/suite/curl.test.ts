@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { curlCommand, shellQuote } from '../../grader/suite/runtime/curl.ts';
+import { cmdQuote, curlCommand, shellQuote } from '../../grader/suite/runtime/curl.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -49,5 +49,32 @@ describe('curlCommand', () => {
       .toBe("curl -i -X PUT http://127.0.0.1:8000/x --data-binary $'\\xffA\\x27'");
     const big = curlCommand({ method: 'POST', target: '/todos', headers: [], body: new Uint8Array(5000).fill(0x61) });
     expect(big).toBe("head -c 5000 /dev/zero | tr '\\0' a | curl -i -X POST http://127.0.0.1:8000/todos --data-binary @-");
+  });
+});
+
+describe('curl lines for CMD (Windows), as the lecture writes them', () => {
+  const cmd = (request: Parameters<typeof curlCommand>[0]): string => curlCommand(request, undefined, 'cmd');
+
+  test('double quotes, a quote inside as \\"', () => {
+    expect(cmd({ method: 'GET', target: '/todos', headers: [] })).toBe('curl -i http://127.0.0.1:8000/todos');
+    expect(cmd({
+      method: 'POST', target: '/todos', headers: [['Content-Type', 'application/json']], body: bytes('{"title": "Buy milk"}'),
+    })).toBe('curl -i -X POST http://127.0.0.1:8000/todos -H "Content-Type: application/json" --data-binary "{\\"title\\": \\"Buy milk\\"}"');
+  });
+
+  test('CMD\'s own specials outside its quoted state are escaped with ^; backslashes before a quote doubled', () => {
+    // CMD sees the \" as a quote too: " & " falls outside its quoted state.
+    expect(cmdQuote('{"a": "x & y"}')).toBe('"{\\"a\\": \\"x ^& y\\"}"');
+    expect(cmdQuote('a & b')).toBe('"a & b"');
+    expect(cmdQuote('back\\"slash')).toBe('"back\\\\\\"slash"');
+    expect(cmdQuote('ends\\')).toBe('"ends\\\\"');
+    expect(cmdQuote('line\nbreak')).toBeUndefined();
+  });
+
+  test('what one CMD line cannot hold falls back to the POSIX line (Git Bash, WSL); long bodies come from a file', () => {
+    const control = { method: 'POST', target: '/todos', headers: [], body: bytes('a\nb') };
+    expect(cmd(control)).toBe(curlCommand(control, undefined, 'posix'));
+    expect(cmd({ method: 'POST', target: '/todos', headers: [], body: new Uint8Array(5000).fill(0x61) }))
+      .toBe('curl -i -X POST http://127.0.0.1:8000/todos --data-binary @body.bin & rem body.bin: the 5000-byte body of this request');
   });
 });

@@ -1,7 +1,15 @@
 /**
  * curl commands that replay a test's requests against `npm run serve`, so a
- * student can reproduce a failure by copy-pasting one line into a shell.
+ * student can reproduce a failure by copy-pasting one line into a shell:
+ * a POSIX shell's quoting, or on Windows CMD's (as the lecture writes it:
+ * -d "{\"title\": \"Buy milk\"}"), where single quotes mean nothing.
  */
+
+/** Which shell the commands are written for. */
+export type Shell = 'posix' | 'cmd';
+
+/** The shell of the machine the grader runs on: students paste the report's lines there. */
+export const HOST_SHELL: Shell = process.platform === 'win32' ? 'cmd' : 'posix';
 
 /** Where `npm run serve` listens by default (127.0.0.1, port 8000: its printed URL). */
 export const SERVE_URL = 'http://127.0.0.1:8000';
@@ -30,6 +38,40 @@ export function shellQuote(word: string): string {
   return `${out}'`;
 }
 
+const CMD_SAFE = /^[A-Za-z0-9_/.:=@+,-]+$/;
+const CMD_SPECIAL = /[&|<>^]/;
+
+/**
+ * Quote one word for CMD and curl.exe's argument parser: in double quotes, a
+ * quote as \" (backslashes before it doubled). CMD itself toggles its quoted
+ * state at every quote it sees, \" included, so &|<>^ that fall outside by
+ * that count are escaped with ^. Undefined for what one CMD line can't hold
+ * (control characters, newlines among them).
+ */
+export function cmdQuote(word: string): string | undefined {
+  if (word !== '' && CMD_SAFE.test(word)) return word;
+  if (!PRINTABLE.test(word)) return undefined;
+  let out = '"';
+  let quoted = true;
+  let backslashes = 0;
+  for (const ch of word) {
+    if (ch === '\\') {
+      backslashes += 1;
+      out += ch;
+      continue;
+    }
+    if (ch === '"') {
+      out += `${'\\'.repeat(backslashes)}\\"`;
+      quoted = !quoted;
+    } else {
+      out += !quoted && CMD_SPECIAL.test(ch) ? `^${ch}` : ch;
+    }
+    backslashes = 0;
+  }
+  // Backslashes before the closing quote are doubled, or they would escape it.
+  return `${out}${'\\'.repeat(backslashes)}"`;
+}
+
 export interface CurlRequest {
   method: string;
   target: string;
@@ -38,8 +80,15 @@ export interface CurlRequest {
   body?: Uint8Array;
 }
 
-/** One shell line replaying `request` against `baseUrl` (default: the `npm run serve` URL). */
-export function curlCommand(request: CurlRequest, baseUrl: string = SERVE_URL): string {
+/**
+ * One shell line replaying `request` against `baseUrl` (default: the `npm
+ * run serve` URL), for a POSIX shell or for CMD (default: this machine's).
+ */
+export function curlCommand(request: CurlRequest, baseUrl: string = SERVE_URL, shell: Shell = HOST_SHELL): string {
+  if (shell === 'cmd') {
+    const line = cmdCommand(request, baseUrl);
+    if (line !== undefined) return line;
+  }
   const words: string[] = ['curl', '-i'];
   const method = request.method.toUpperCase();
   const hasBody = request.body !== undefined && (request.body.length > 0 || method !== 'GET');
@@ -55,6 +104,43 @@ export function curlCommand(request: CurlRequest, baseUrl: string = SERVE_URL): 
   }
   if (!hasBody || request.body === undefined) return words.join(' ');
   return withBody(words, request.body);
+}
+
+/**
+ * The CMD line, or undefined when a part can't be written on one CMD line
+ * (control characters, bytes that aren't UTF-8): then the POSIX line, for
+ * Git Bash or WSL, is the better offer.
+ */
+function cmdCommand(request: CurlRequest, baseUrl: string): string | undefined {
+  const method = request.method.toUpperCase();
+  const hasBody = request.body !== undefined && (request.body.length > 0 || method !== 'GET');
+  // Each entry: a fixed word, or [text] to be quoted.
+  const parts: Array<string | [string]> = ['curl', '-i'];
+  if (method === 'HEAD') parts.push('-I');
+  else if (method !== 'GET' || hasBody) parts.push('-X', [request.method]);
+  if (/[[\]{}]/.test(request.target)) parts.push('-g');
+  parts.push([baseUrl + request.target]);
+  for (const [name, value] of request.headers) {
+    const lower = name.toLowerCase();
+    if (lower !== 'host' && lower !== 'content-length') parts.push('-H', [`${name}: ${value}`]);
+  }
+  let note = '';
+  if (hasBody && request.body !== undefined) {
+    const text = request.body.length <= MAX_INLINE_BODY ? decodeStrict(request.body) : undefined;
+    if (text !== undefined) parts.push('--data-binary', [text]);
+    else {
+      // Too long or not text: CMD has no way to make it, so it comes from a file.
+      parts.push('--data-binary', '@body.bin');
+      note = ` & rem body.bin: the ${request.body.length}-byte body of this request`;
+    }
+  }
+  const words: string[] = [];
+  for (const part of parts) {
+    const word = typeof part === 'string' ? part : cmdQuote(part[0]);
+    if (word === undefined) return undefined;
+    words.push(word);
+  }
+  return words.join(' ') + note;
 }
 
 function withBody(words: string[], body: Uint8Array): string {
