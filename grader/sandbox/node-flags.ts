@@ -5,15 +5,16 @@
  * 22.13+/23.5+ call it --permission. Node 25 added network permissions
  * (--allow-net); a server must listen, so there it is allowed outright.
  */
-const flags = process.allowedNodeEnvironmentFlags;
+type Flags = ReadonlySet<string>;
+const known: Flags = process.allowedNodeEnvironmentFlags;
 
 /** "--permission" or "--experimental-permission", whichever this Node knows. */
-export function permissionFlag(): string {
+export function permissionFlag(flags: Flags = known): string {
   return flags.has('--permission') ? '--permission' : '--experimental-permission';
 }
 
 /** True where Node has network permissions at all (they still must be granted for the server to listen). */
-export function hasNetworkPermission(): boolean {
+export function hasNetworkPermission(flags: Flags = known): boolean {
   return flags.has('--allow-net');
 }
 

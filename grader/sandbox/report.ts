@@ -5,6 +5,15 @@
 import type { SandboxReport } from '../results/types.ts';
 import { hasNetworkPermission, permissionFlag } from './node-flags.ts';
 
+/** What the permission model can deny, by the flag that would allow it (Node lists the flags it knows). */
+const GATES: ReadonlyArray<{ flag: string; what: string }> = [
+  { flag: '--allow-fs-write', what: 'file writes' },
+  { flag: '--allow-child-process', what: 'child processes' },
+  { flag: '--allow-worker', what: 'worker threads' },
+  { flag: '--allow-addons', what: 'native addons' },
+  { flag: '--allow-wasi', what: 'WASI' },
+];
+
 export interface SandboxReportOptions {
   /** Was the permission model applied? Default true. */
   sandbox?: boolean;
@@ -12,7 +21,11 @@ export interface SandboxReportOptions {
   startTimeoutMs?: number;
 }
 
-export function sandboxReport(options: SandboxReportOptions = {}): SandboxReport {
+/**
+ * `nodeFlags`: the flags this Node knows (process.allowedNodeEnvironmentFlags,
+ * which app processes share: they run the same binary).
+ */
+export function sandboxReport(options: SandboxReportOptions = {}, nodeFlags: ReadonlySet<string> = process.allowedNodeEnvironmentFlags): SandboxReport {
   const node = process.versions.node;
   const major = Number(node.split('.')[0]);
   const memoryMb = options.memoryMb ?? 256;
@@ -37,16 +50,21 @@ export function sandboxReport(options: SandboxReportOptions = {}): SandboxReport
     return { enforced, notEnforced };
   }
   enforced.push(
-    `Node ${node} permission model (${permissionFlag()}): file reads limited to the app's bundle and the submission's own folder (a single-file submission: its file)`,
-    'file writes denied (no --allow-fs-write)',
-    'child processes denied (no --allow-child-process)',
-    'worker threads denied (no --allow-worker)',
-    'native addons, WASI and the inspector denied',
+    `Node ${node} permission model (${permissionFlag(nodeFlags)}): file reads limited to the app's bundle and the submission's own folder (a single-file submission: its file)`,
+  );
+  // Each capability the permission model gates on this Node has an --allow-* flag, which the
+  // grader never passes; a capability without its flag here is not gated, and is said so.
+  for (const gate of GATES) {
+    if (nodeFlags.has(gate.flag)) enforced.push(`${gate.what} denied (no ${gate.flag})`);
+    else notEnforced.push(`${gate.what}: Node ${node} has no ${gate.flag}, so its permission model may not gate them`);
+  }
+  enforced.push(
+    nodeFlags.has('--allow-inspector') ? 'the inspector denied (no --allow-inspector)' : 'the inspector denied (the permission model restricts it)',
   );
   notEnforced.push(
-    hasNetworkPermission()
-      ? `network: Node ${node} has network permissions, but the app's server must listen, so the network is allowed`
-      : `network: Node ${node}'s permission model has no network permission — the app can open connections and listen on other ports`,
+    hasNetworkPermission(nodeFlags)
+      ? `network: Node ${node} has network permissions (--allow-net), but the app's server must listen, so the network is allowed`
+      : `network: Node ${node}'s permission model has no network permission (--allow-net came in Node 25) — the app can open connections and listen on other ports`,
     "Node's documentation calls the permission model a seat belt, not a security boundary against malicious code: run untrusted classes in a container or VM as well",
   );
   if (major >= 22) {

@@ -22,6 +22,35 @@ describe('sandboxReport', () => {
     expect(sandboxReport().enforced.some((line) => /network/i.test(line))).toBe(false);
   });
 
+  it('derives each denial from the flags this Node reports, and says what an older Node does not gate', () => {
+    const node25 = new Set([...process.allowedNodeEnvironmentFlags, '--permission', '--allow-net', '--allow-inspector']);
+    const report25 = sandboxReport({}, node25);
+    expect(report25.enforced).toEqual(expect.arrayContaining([
+      expect.stringMatching(/permission model \(--permission\)/),
+      'native addons denied (no --allow-addons)',
+      'WASI denied (no --allow-wasi)',
+      'the inspector denied (no --allow-inspector)',
+    ]));
+    expect(report25.notEnforced).toContainEqual(expect.stringMatching(/^network: Node \S+ has network permissions \(--allow-net\), but the app's server must listen/));
+
+    const bare = new Set(['--experimental-permission', '--allow-fs-read', '--allow-fs-write', '--allow-child-process']);
+    const old = sandboxReport({}, bare);
+    expect(old.enforced).toEqual(expect.arrayContaining(['file writes denied (no --allow-fs-write)', 'child processes denied (no --allow-child-process)']));
+    expect(old.enforced.some((line) => line.startsWith('worker threads denied'))).toBe(false);
+    expect(old.notEnforced).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^worker threads: Node \S+ has no --allow-worker, so its permission model may not gate them$/),
+      expect.stringMatching(/^native addons: Node \S+ has no --allow-addons/),
+    ]));
+    expect(old.notEnforced).toContainEqual(expect.stringMatching(/^network: .* has no network permission \(--allow-net came in Node 25\)/));
+  });
+
+  it('on this Node (20, 22 and 24 alike) every gate the grader relies on is reported as enforced', () => {
+    const report = sandboxReport();
+    for (const gate of ['file writes', 'child processes', 'worker threads', 'native addons', 'WASI', 'the inspector']) {
+      expect(report.enforced.some((line) => line.startsWith(`${gate} denied`)), gate).toBe(true);
+    }
+  });
+
   it('says when the permission model was off', () => {
     const report = sandboxReport({ sandbox: false, memoryMb: 128 });
     expect(report.notEnforced[0]).toMatch(/^the permission model is off/);
