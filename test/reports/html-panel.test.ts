@@ -68,6 +68,19 @@ describe('detail panel', () => {
     await closeClean(opened);
   });
 
+  it('shows what the app printed during a failing test, tagged by stream, as text', async () => {
+    const run = sampleRun();
+    const starter = run.submissions.find((sub) => sub.name === 'starter')!;
+    const outcome = starter.tests.find((t) => t.id === 'core.create.status-201')!.outcomes.socket!;
+    outcome.appOutput = [{ stream: 'stdout', text: 'got POST /todos\n' }, { stream: 'wsgi.errors', text: '<b>not bold</b>\n' }];
+    const opened = await openRun(browser, files, run);
+    await cellOf(opened.page, 'starter', 1, 1).click();
+    const printed = opened.page.locator('#detail pre.printed');
+    expect(await printed.textContent()).toBe('got POST /todos\n[wsgi.errors] <b>not bold</b>');
+    expect(await printed.locator('b').count()).toBe(0);
+    await closeClean(opened);
+  });
+
   it('switches servers and shows portability with the environ diff', async () => {
     const opened = await openRun(browser, files, sampleRun([portability('carol')]));
     const { page } = opened;

@@ -166,6 +166,14 @@ function renderCell(r, j, s) {
   });
   ts.appendChild(ol);
 
+  if (outcome.appOutput && outcome.appOutput.length > 0) {
+    var ps = section('What the app printed during this test');
+    ps.appendChild(pre(outcome.appOutput.map(function (o) {
+      var tag = o.stream === 'stdout' ? '' : '[' + o.stream + '] ';
+      return o.text.replace(/\r?\n$/, '').split(/\r?\n/).map(function (line) { return tag + line; }).join('\n');
+    }).join('\n'), 'code printed'));
+  }
+
   if (outcome.curl.length > 0) {
     var cs = section('Replay with curl (against npm run serve)');
     cs.appendChild(pre(outcome.curl.join('\n'), 'code curl'));
