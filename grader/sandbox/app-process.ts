@@ -96,8 +96,15 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
+/** What a process needs from Windows' environment to start at all (Winsock and the CRT read SystemRoot; temp files). */
+const WINDOWS_ESSENTIALS = ['SystemRoot', 'windir', 'TEMP', 'TMP'];
+
 function minimalEnv(inherit: boolean): NodeJS.ProcessEnv {
-  if (!inherit) return { TZ: 'UTC', LANG: 'C.UTF-8' };
+  if (!inherit) {
+    const env: NodeJS.ProcessEnv = { TZ: 'UTC', LANG: 'C.UTF-8' };
+    if (process.platform === 'win32') for (const key of WINDOWS_ESSENTIALS) if (process.env[key] !== undefined) env[key] = process.env[key];
+    return env;
+  }
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   return env;
