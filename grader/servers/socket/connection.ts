@@ -77,6 +77,9 @@ export class Connection implements Channel {
   private responseStarted = false;
   private timer: NodeJS.Timeout | undefined;
   private timerKind: TimerKind | undefined;
+  /** When the current wait (timerKind) ends, and when the scheduled timer fires (performance.now() ms). */
+  private deadline = 0;
+  private timerDue = 0;
   /** True while pump() runs: a request served at once then continues its loop instead of nesting another. */
   private pumping = false;
   /** Resolves when the socket has closed. */
@@ -170,6 +173,8 @@ export class Connection implements Channel {
   private onClose(): void {
     this.state = 'closed';
     this.clearTimer();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     this.queued.length = 0;
   }
 
@@ -315,22 +320,46 @@ export class Connection implements Channel {
     else this.socket.once('finish', linger);
   }
 
+  /**
+   * Set the connection's one deadline. Each request moves it twice (body wait,
+   * then keep-alive wait), so the timer isn't remade each time: it stays
+   * scheduled, and when it fires before the current deadline it is only
+   * rescheduled for the time left.
+   */
   private arm(kind: TimerKind, ms: number): void {
-    this.clearTimer();
     this.timerKind = kind;
-    this.timer = setTimeout(() => this.onTimeout(kind), ms);
+    const deadline = performance.now() + ms;
+    this.deadline = deadline;
+    if (this.timer !== undefined && this.timerDue <= deadline) return;
+    this.schedule(ms);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerDue = performance.now() + ms;
+    this.timer = setTimeout(() => this.onTimer(), ms);
     this.timer.unref();
   }
 
+  /** No deadline (while the app runs, or closed); a scheduled timer finds nothing to do. */
   private clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
     this.timerKind = undefined;
   }
 
-  private onTimeout(kind: TimerKind): void {
+  private onTimer(): void {
     this.timer = undefined;
+    const kind = this.timerKind;
+    if (kind === undefined || this.state === 'closed') return;
+    const left = this.deadline - performance.now();
+    if (left > 0) {
+      this.schedule(Math.ceil(left));
+      return;
+    }
     this.timerKind = undefined;
+    this.onTimeout(kind);
+  }
+
+  private onTimeout(kind: TimerKind): void {
     switch (kind) {
       case 'linger':
         this.socket.destroy();

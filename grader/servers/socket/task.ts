@@ -48,18 +48,15 @@ const POLICIES = new WeakMap<Channel, EnvironPolicy>();
 function policyFor(channel: Channel): EnvironPolicy {
   let policy = POLICIES.get(channel);
   if (policy === undefined) {
-    policy = {
-      ...SOCKET_POLICY,
-      // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
-      // Like waitress.client_disconnected: lets a long response stop early. A fresh one per request.
-      extensions() {
-        return {
-          'socket.client_disconnected'(): boolean {
-            return channel.clientGone || channel.peerEnded;
-          },
-        };
+    // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
+    // Like waitress.client_disconnected: lets a long response stop early. It asks the
+    // connection, so one function serves every request on it (buildEnviron copies it in).
+    const extensions = {
+      'socket.client_disconnected'(): boolean {
+        return channel.clientGone || channel.peerEnded;
       },
     };
+    policy = { ...SOCKET_POLICY, extensions: () => extensions };
     POLICIES.set(channel, policy);
   }
   return policy;
