@@ -12,7 +12,7 @@ import { benchServers } from './servers.ts';
 const USAGE = `usage: npm run bench -- [--only servers|grading] [--seconds N] [--rounds N] [--class N]
   --only     run one section (default: both)
   --seconds  load duration per server and round (default 5)
-  --rounds   rounds per measurement; the median is printed (default 3)
+  --rounds   rounds per measurement: servers print the best, grading the median (default 3)
   --class    submissions in the class-grading run (default 100)`;
 
 function positive(name: string, value: string | undefined, fallback: number): number {

@@ -11,6 +11,7 @@ import type { LogSink } from '../servers/types.ts';
 import { checkChunk, checkResult, isThenable, noStartResponse } from './app-result.ts';
 import { checkHeaders, declaredContentLength, hasHeader, parseStatus } from './response-rules.ts';
 import type { Application, Bytes, Environ, Header, ResponseBody, StartResponse, Write } from './types.ts';
+import { runSteps, type MaybePromise } from './steps.ts';
 import { WsgiViolation } from './violation.ts';
 
 /** How a server puts one response on the wire. */
@@ -88,12 +89,26 @@ function stackOf(error: unknown): string {
  * 5. call the result's close(), if it has one — always;
  * 6. errors: 500 before headers were sent, abort after ("Error Handling").
  */
-export async function runApplication(
+export function runApplication(
   app: Application,
   environ: Environ,
   transport: ResponseTransport,
   hooks: HandlerHooks,
-): Promise<HandlerResult> {
+): MaybePromise<HandlerResult> {
+  return runSteps(responseSteps(app, environ, transport, hooks));
+}
+
+/**
+ * The sequence itself. `yield` marks each place it may wait for the transport
+ * (runSteps awaits a thenable there), so a response that never has to wait is
+ * served synchronously: no promise, no microtask.
+ */
+function* responseSteps(
+  app: Application,
+  environ: Environ,
+  transport: ResponseTransport,
+  hooks: HandlerHooks,
+): Generator<unknown, HandlerResult, unknown> {
   let pending: PendingHead | undefined;
   let sent: PendingHead | undefined;
   let bytesSent = 0;
@@ -221,18 +236,18 @@ export async function runApplication(
     if (isThenable(returned)) Promise.resolve(returned).catch(() => undefined);
     const result: ResponseBody = checkResult(returned);
     // Await only what is pending: most apps never call write(), and most sends complete at once.
-    if (writes.length > 0) await drainWrites();
+    if (writes.length > 0) yield drainWrites();
     // PEP 3333 "Handling the Content-Length Header": a one-item list's length is the body's.
     const single = Array.isArray(result) && result.length === 1 && !writeUsed;
     const iterator = result[Symbol.iterator]();
     while (!transport.clientGone) {
       const step = iterator.next();
-      if (writes.length > 0) await drainWrites();
+      if (writes.length > 0) yield drainWrites();
       if (step.done) break;
       const chunk = checkChunk(step.value, 'iterable');
       if (chunk.byteLength === 0) continue; // empty chunks don't start the response
       const sending = emit(chunk, single ? chunk.byteLength : undefined);
-      if (sending !== undefined) await sending;
+      if (sending !== undefined) yield sending;
       if (sent?.contentLength !== undefined && bytesSent >= sent.contentLength && excessReported) break;
     }
     if (!transport.clientGone && sent === undefined) {
@@ -273,7 +288,7 @@ export async function runApplication(
       return { status: code, bytesSent, completed: false };
     }
     if (transport.clientGone) return { status: 0, bytesSent, completed: false };
-    return sendServerError(commitHead, transport, hooks);
+    return yield* sendServerError(commitHead, transport, hooks);
   }
   if (transport.clientGone) return { status: code, bytesSent, completed: false };
 
@@ -292,7 +307,7 @@ export async function runApplication(
   }
   try {
     const finishing = transport.finish();
-    if (isThenable(finishing)) await finishing;
+    if (isThenable(finishing)) yield finishing;
   } catch (error) {
     hooks.log(`response aborted: ${stackOf(error)}`);
     transport.abort(error);
@@ -302,11 +317,11 @@ export async function runApplication(
 }
 
 /** PEP 3333 "Error Handling": nothing was sent yet, so answer 500 with a short text. */
-async function sendServerError(
+function* sendServerError(
   commitHead: (head: PendingHead, knownLength: number | undefined) => void,
   transport: ResponseTransport,
   hooks: HandlerHooks,
-): Promise<HandlerResult> {
+): Generator<unknown, HandlerResult, unknown> {
   const body = new TextEncoder().encode(ERROR_BODY);
   const head: PendingHead = {
     status: statusText(500),
@@ -316,8 +331,8 @@ async function sendServerError(
   };
   try {
     commitHead(head, undefined);
-    await transport.sendBody(body);
-    await transport.finish();
+    yield transport.sendBody(body);
+    yield transport.finish();
     return { status: 500, bytesSent: body.byteLength, completed: true };
   } catch (error) {
     const reason = error instanceof TransportFailure ? error.reason : error;

@@ -36,6 +36,9 @@ const STATUS = /^([1-9]\d\d) ([\t\x20-\x7e\x80-\xff]*)$/;
  * the final response, and 1xx responses are interim (RFC 9110 §15.2).
  */
 export function parseStatus(status: unknown): number {
+  // An app answers with the same few statuses: each well-formed one is matched once.
+  const known = typeof status === 'string' ? STATUS_CODES.get(status) : undefined;
+  if (known !== undefined) return known;
   const match = typeof status === 'string' ? STATUS.exec(status) : null;
   const code = match ? Number(match[1]) : NaN;
   if (!(code >= 200 && code <= 599)) {
@@ -47,8 +50,14 @@ export function parseStatus(status: unknown): number {
       section: SECTION,
     });
   }
+  if (STATUS_CODES.size < KNOWN_MAX) STATUS_CODES.set(status as string, code);
   return code;
 }
+
+/** Statuses and header names already found well-formed; bounded, so an app can't grow them without end. */
+const KNOWN_MAX = 256;
+const STATUS_CODES = new Map<string, number>();
+const GOOD_NAMES = new Set<string>();
 
 /**
  * Check response headers and return a copy (PEP 3333 "The start_response()
@@ -69,6 +78,7 @@ export function checkHeaders(headers: unknown): Header[] {
   return headers.map((header: unknown): Header => {
     const pair = Array.isArray(header) && header.length === 2 ? header : undefined;
     const [name, value] = pair ?? [undefined, undefined];
+    if (typeof name === 'string' && typeof value === 'string' && GOOD_NAMES.has(name) && FIELD_TEXT.test(value)) return [name, value];
     if (typeof name !== 'string' || typeof value !== 'string' || !TOKEN.test(name) || !FIELD_TEXT.test(value)) {
       throw new WsgiViolation({
         code: 'header-format',
@@ -87,6 +97,7 @@ export function checkHeaders(headers: unknown): Header[] {
         section: 'Other HTTP Features',
       });
     }
+    if (GOOD_NAMES.size < KNOWN_MAX) GOOD_NAMES.add(name);
     return [name, value];
   });
 }

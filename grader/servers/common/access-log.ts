@@ -25,8 +25,21 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
 
+/** The last second formatted and its text: a busy server logs many requests in the same second. */
+let cachedSecond = NaN;
+let cachedText = '';
+
 /** "10/Oct/2000:13:55:36 +0000": the Common Log Format's time, in UTC so logs compare across machines. */
 export function clfTime(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== cachedSecond) {
+    cachedText = formatClfTime(date);
+    cachedSecond = second;
+  }
+  return cachedText;
+}
+
+function formatClfTime(date: Date): string {
   const day = `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}`;
   return `${day}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
@@ -36,8 +49,13 @@ export function clfTime(date: Date): string {
  * quotes and backslashes become \xNN, as Apache's mod_log_config does.
  */
 function escapeLogText(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f"\\]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  // Most request lines have nothing to escape: test before building a new string.
+  if (!UNSAFE.test(text)) return text;
+  return text.replace(UNSAFE_ALL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+const UNSAFE = /[\x00-\x1f\x7f"\\]/;
+const UNSAFE_ALL = /[\x00-\x1f\x7f"\\]/g;
 
 /** Format one request as a Common Log Format line (host ident authuser [time] "request" status bytes). */
 export function formatAccessLine(record: AccessRecord): string {

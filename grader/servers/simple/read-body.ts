@@ -13,7 +13,7 @@ export type BodyResult =
   /** The client left before the body was complete: the message is incomplete, don't call the app (RFC 9112 §8). */
   | { kind: 'incomplete' };
 
-const NO_BODY: Promise<BodyResult> = Promise.resolve({ kind: 'complete', body: new Uint8Array(0) });
+const NO_BODY: BodyResult = { kind: 'complete', body: new Uint8Array(0) };
 
 /** True when the declared Content-Length alone is over the limit, so the body needn't be read. */
 export function declaredTooLarge(req: IncomingMessage, maxBytes: number): boolean {
@@ -21,9 +21,9 @@ export function declaredTooLarge(req: IncomingMessage, maxBytes: number): boolea
   return declared !== undefined && Number(declared) > maxBytes;
 }
 
-/** Collect the body, at most `maxBytes` of it. */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
-  if (declaredTooLarge(req, maxBytes)) return Promise.resolve({ kind: 'too-large' });
+/** Collect the body, at most `maxBytes` of it; at once when there is nothing to wait for. */
+export function readBody(req: IncomingMessage, maxBytes: number): BodyResult | Promise<BodyResult> {
+  if (declaredTooLarge(req, maxBytes)) return { kind: 'too-large' };
   // No Content-Length (or 0) and no Transfer-Encoding: the request has no body (RFC 9112 §6.3), nothing to wait for.
   const declared = req.headers['content-length'];
   if ((declared === undefined || declared === '0') && req.headers['transfer-encoding'] === undefined) return NO_BODY;

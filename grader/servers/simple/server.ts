@@ -15,11 +15,13 @@ import { serverSoftware } from '../common/software.ts';
 import { statusText } from '../common/status.ts';
 import type { LogSink, RunningServer, ServerOptions, StartServer } from '../types.ts';
 import { buildEnviron, type RequestHead } from '../../wsgi/environ.ts';
+import { isThenable } from '../../wsgi/app-result.ts';
 import { runApplication, type HandlerHooks } from '../../wsgi/handler.ts';
+import type { MaybePromise } from '../../wsgi/steps.ts';
 import type { Application } from '../../wsgi/types.ts';
 import { validate } from '../../wsgi/validate/index.ts';
 import { simpleEnvironPolicy } from './policy.ts';
-import { declaredTooLarge, readBody } from './read-body.ts';
+import { declaredTooLarge, readBody, type BodyResult } from './read-body.ts';
 import { nodeResponseTransport } from './transport.ts';
 
 /** Largest request body read into wsgi.input; larger → 413. */
@@ -96,28 +98,40 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
     return listeningPort;
   }
 
+  /** Run the app for one request whose body was read; at once when nothing has to wait. */
+  function serve(req: IncomingMessage, res: ServerResponse, head: RequestHead, time: Date, read: BodyResult): MaybePromise<void> {
+    if (read.kind === 'incomplete') return;
+    if (read.kind === 'too-large') {
+      accessLog(head, time, 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
+      return;
+    }
+    const environ = buildEnviron(head, read.body, policy, errors);
+    options.onEnviron?.(environ);
+    const transport = nodeResponseTransport(req, res);
+    const result = runApplication(application, environ, transport, hooks);
+    if (!isThenable(result)) return accessLog(head, time, result.status, result.bytesSent);
+    return result.then((done) => accessLog(head, time, done.status, done.bytesSent));
+  }
+
+  /** A fault of the server itself (not of the app, which the handler contains). */
+  function fault(res: ServerResponse, error: unknown): void {
+    log(`simple server error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    res.destroy();
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const time = new Date();
     const head = requestHead(req, port());
     const body = readBody(req, maxBodyBytes);
     // The slot is taken at arrival, so requests run in arrival order.
-    void enqueue(async () => {
-      const read = await body;
-      if (read.kind === 'incomplete') return;
-      if (read.kind === 'too-large') {
-        accessLog(head, time, 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
-        return;
-      }
-      const environ = buildEnviron(head, read.body, policy, errors);
-      options.onEnviron?.(environ);
-      const transport = nodeResponseTransport(req, res);
-      const result = await runApplication(application, environ, transport, hooks);
-      accessLog(head, time, result.status, result.bytesSent);
-    }).catch((error: unknown) => {
-      // A fault of the server itself (not of the app, which the handler contains).
-      log(`simple server error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      res.destroy();
-    });
+    let done: MaybePromise<void>;
+    try {
+      done = enqueue(() => (isThenable(body) ? body.then((read) => serve(req, res, head, time, read)) : serve(req, res, head, time, body)));
+    } catch (error) {
+      fault(res, error);
+      return;
+    }
+    if (isThenable(done)) done.then(undefined, (error: unknown) => fault(res, error));
   }
 
   server.on('request', handle);

@@ -43,8 +43,8 @@ export interface Exchange {
   readonly channel: Channel;
 }
 
-/** Serve one request; resolve with whether the connection may carry another. */
-export type Serve = (exchange: Exchange) => Promise<boolean>;
+/** Serve one request; whether the connection may carry another (at once when nothing had to wait). */
+export type Serve = (exchange: Exchange) => boolean | Promise<boolean>;
 
 export interface ConnectionContext {
   readonly limits: SocketLimits;
@@ -77,6 +77,11 @@ export class Connection implements Channel {
   private responseStarted = false;
   private timer: NodeJS.Timeout | undefined;
   private timerKind: TimerKind | undefined;
+  /** When the current wait (timerKind) ends, and when the scheduled timer fires (performance.now() ms). */
+  private deadline = 0;
+  private timerDue = 0;
+  /** True while pump() runs: a request served at once then continues its loop instead of nesting another. */
+  private pumping = false;
   /** Resolves when the socket has closed. */
   readonly closed: Promise<void>;
 
@@ -168,11 +173,15 @@ export class Connection implements Channel {
   private onClose(): void {
     this.state = 'closed';
     this.clearTimer();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     this.queued.length = 0;
   }
 
   /** Feed queued bytes to the parser or receiver until a request is complete or bytes run out. */
   private pump(): void {
+    if (this.pumping) return; // served at once inside the loop below: the loop goes on
+    this.pumping = true;
     try {
       while (this.state === 'head' || this.state === 'body') {
         const chunk = this.queued.shift();
@@ -185,6 +194,8 @@ export class Connection implements Channel {
       // No input may take the server down: a bug here costs one connection.
       this.ctx.log(`socket server: internal error on a connection: ${error instanceof Error ? error.stack : String(error)}`);
       this.refuse(internalServerError('internal server error'));
+    } finally {
+      this.pumping = false;
     }
   }
 
@@ -239,20 +250,23 @@ export class Connection implements Channel {
     this.responseStarted = false;
     this.request = undefined;
     this.receiver = undefined;
-    let serving: Promise<boolean>;
+    let serving: boolean | Promise<boolean>;
     try {
       serving = this.ctx.serve({ request, body, arrived: this.arrived, channel: this });
     } catch (error) {
-      serving = Promise.reject(error);
+      this.failed(error);
+      return;
     }
-    serving.then(
-      (keepAlive) => this.served(keepAlive && request.keepAlive),
-      (error: unknown) => {
-        this.ctx.log(`socket server: internal error serving a request: ${error instanceof Error ? error.stack : String(error)}`);
-        if (this.state !== 'serving') return;
-        this.refuse(internalServerError('internal server error'));
-      },
-    );
+    // Served at once (the common case): the next pipelined request is read by the pump loop we are in.
+    if (typeof serving === 'boolean') this.served(serving && request.keepAlive);
+    else serving.then((keepAlive) => this.served(keepAlive && request.keepAlive), (error: unknown) => this.failed(error));
+  }
+
+  /** A fault of the server itself while serving (the handler contains the app's): 500 if still possible, close. */
+  private failed(error: unknown): void {
+    this.ctx.log(`socket server: internal error serving a request: ${error instanceof Error ? error.stack : String(error)}`);
+    if (this.state !== 'serving') return;
+    this.refuse(internalServerError('internal server error'));
   }
 
   /** The response is complete: next request, or close (RFC 9112 §9.3, §9.6). */
@@ -306,22 +320,46 @@ export class Connection implements Channel {
     else this.socket.once('finish', linger);
   }
 
+  /**
+   * Set the connection's one deadline. Each request moves it twice (body wait,
+   * then keep-alive wait), so the timer isn't remade each time: it stays
+   * scheduled, and when it fires before the current deadline it is only
+   * rescheduled for the time left.
+   */
   private arm(kind: TimerKind, ms: number): void {
-    this.clearTimer();
     this.timerKind = kind;
-    this.timer = setTimeout(() => this.onTimeout(kind), ms);
+    const deadline = performance.now() + ms;
+    this.deadline = deadline;
+    if (this.timer !== undefined && this.timerDue <= deadline) return;
+    this.schedule(ms);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerDue = performance.now() + ms;
+    this.timer = setTimeout(() => this.onTimer(), ms);
     this.timer.unref();
   }
 
+  /** No deadline (while the app runs, or closed); a scheduled timer finds nothing to do. */
   private clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
     this.timerKind = undefined;
   }
 
-  private onTimeout(kind: TimerKind): void {
+  private onTimer(): void {
     this.timer = undefined;
+    const kind = this.timerKind;
+    if (kind === undefined || this.state === 'closed') return;
+    const left = this.deadline - performance.now();
+    if (left > 0) {
+      this.schedule(Math.ceil(left));
+      return;
+    }
     this.timerKind = undefined;
+    this.onTimeout(kind);
+  }
+
+  private onTimeout(kind: TimerKind): void {
     switch (kind) {
       case 'linger':
         this.socket.destroy();

@@ -191,8 +191,8 @@ export class HeadParser {
     const target = line.subarray(sp1 + 1, sp2).toString('latin1');
     const versionText = line.subarray(sp2 + 1).toString('latin1');
     // RFC 9112 §2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive.
-    if (!/^HTTP\/[0-9]\.[0-9]$/.test(versionText)) return badRequest('malformed HTTP version');
-    if (versionText !== 'HTTP/1.0' && versionText !== 'HTTP/1.1') {
+    if (versionText !== 'HTTP/1.1' && versionText !== 'HTTP/1.0') {
+      if (!/^HTTP\/[0-9]\.[0-9]$/.test(versionText)) return badRequest('malformed HTTP version');
       // A well-formed version we don't speak (HTTP/2.0 preface, 0.9, 1.2...): RFC 9110 §15.6.6.
       return versionNotSupported(`${versionText} is not supported; use HTTP/1.1 or HTTP/1.0`);
     }
@@ -361,6 +361,6 @@ export function checkTarget(method: string, target: string): string | undefined 
   // The path is percent-decoded for PATH_INFO, so its escapes must be well-formed (RFC 3986 §2.1).
   const query = path.indexOf('?');
   const pathPart = query < 0 ? path : path.slice(0, query);
-  if (/%(?![0-9A-Fa-f]{2})/.test(pathPart)) return 'malformed percent-escape in the path';
+  if (pathPart.includes('%') && /%(?![0-9A-Fa-f]{2})/.test(pathPart)) return 'malformed percent-escape in the path';
   return undefined;
 }

@@ -8,8 +8,10 @@ import { formatAccessLine, type AccessRecord } from '../common/access-log.ts';
 import { statusCode } from '../common/status.ts';
 import type { EnvironObserver, LogSink } from '../types.ts';
 import { buildEnviron, type EnvironPolicy, type RequestHead } from '../../wsgi/environ.ts';
-import { runApplication, type HandlerHooks, type ResponseTransport } from '../../wsgi/handler.ts';
+import { isThenable } from '../../wsgi/app-result.ts';
+import { runApplication, type HandlerHooks, type HandlerResult, type ResponseTransport } from '../../wsgi/handler.ts';
 import { hasHeader } from '../../wsgi/response-rules.ts';
+import type { MaybePromise } from '../../wsgi/steps.ts';
 import type { Application, Header } from '../../wsgi/types.ts';
 import type { Channel, Exchange } from './connection.ts';
 import type { ParsedRequest } from './parser.ts';
@@ -48,26 +50,23 @@ const POLICIES = new WeakMap<Channel, EnvironPolicy>();
 function policyFor(channel: Channel): EnvironPolicy {
   let policy = POLICIES.get(channel);
   if (policy === undefined) {
-    policy = {
-      ...SOCKET_POLICY,
-      // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
-      // Like waitress.client_disconnected: lets a long response stop early. A fresh one per request.
-      extensions() {
-        return {
-          'socket.client_disconnected'(): boolean {
-            return channel.clientGone || channel.peerEnded;
-          },
-        };
+    // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
+    // Like waitress.client_disconnected: lets a long response stop early. It asks the
+    // connection, so one function serves every request on it (buildEnviron copies it in).
+    const extensions = {
+      'socket.client_disconnected'(): boolean {
+        return channel.clientGone || channel.peerEnded;
       },
     };
+    policy = { ...SOCKET_POLICY, extensions: () => extensions };
     POLICIES.set(channel, policy);
   }
   return policy;
 }
 
-/** Serve one request; resolves with whether the connection may be reused. */
-export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promise<boolean> {
-  const { request, body, channel, arrived } = exchange;
+/** Serve one request; gives whether the connection may be reused (at once when nothing had to wait). */
+export function serveRequest(ctx: TaskContext, exchange: Exchange): MaybePromise<boolean> {
+  const { request, body, channel } = exchange;
   // Waited in the queue and the client left meanwhile: nobody to answer (as waitress's channel.service()).
   if (channel.clientGone) return false;
   // Read now: a closed socket forgets its peer's address.
@@ -90,7 +89,15 @@ export async function serveRequest(ctx: TaskContext, exchange: Exchange): Promis
     }
   }
   const writer = new ResponseWriter(channel, request);
-  const result = await runApplication(ctx.app, environ, writer, ctx.hooks);
+  const running = runApplication(ctx.app, environ, writer, ctx.hooks);
+  // No closure on the common path, where the response went out without waiting.
+  if (!isThenable(running)) return served(ctx, exchange, remoteAddress, writer, running);
+  return running.then((result) => served(ctx, exchange, remoteAddress, writer, result));
+}
+
+/** Log the request; whether the connection may carry another. */
+function served(ctx: TaskContext, exchange: Exchange, remoteAddress: string | undefined, writer: ResponseWriter, result: HandlerResult): boolean {
+  const { request, arrived } = exchange;
   const record: AccessRecord = {
     time: arrived,
     method: request.method,
