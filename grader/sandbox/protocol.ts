@@ -31,6 +31,8 @@ export interface ChildConfig {
    * App errors and wsgi.errors output are written either way.
    */
   accessLog?: boolean;
+  /** The one folder the app may write (its database lives there); absent: none. */
+  writableDir?: string;
 }
 
 /** Child → parent. */

@@ -13,7 +13,7 @@ import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, 
 const NAMES = readdirSync(HOSTILE_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
-const PWNED = ['write-file', 'spawn-process', 'worker-thread'].map((name) => `/tmp/todo-wsgi-pwned-${name}`);
+const PWNED = ['write-file', 'spawn-process', 'worker-thread', 'sqlite-write'].map((name) => `/tmp/todo-wsgi-pwned-${name}`);
 
 let work: string;
 let bystander: AppProcessHandle;
@@ -94,6 +94,16 @@ describe('hostile submissions', () => {
     expect(existsSync(`/tmp/todo-wsgi-pwned-${name}`)).toBe(false);
     expect(app.alive).toBe(true);
   });
+
+  // Node's permission model does not gate node:sqlite; the host's guard does (Node 22.5+ has the module).
+  it.runIf(process.getBuiltinModule('node:sqlite') !== undefined).each(['', 'attach', 'vacuum'])(
+    'sqlite-write (%s): a database outside its folder is denied, nothing is created',
+    async (how) => {
+      const app = await start(hostile['sqlite-write']!, 'simple');
+      await expectDenied(app, `/?${how}`);
+      expect(existsSync('/tmp/todo-wsgi-pwned-sqlite-write')).toBe(false);
+    },
+  );
 
   it('reading outside its folder is denied; its own folder is readable', async () => {
     const app = await start(hostile['read-outside']!, 'simple');

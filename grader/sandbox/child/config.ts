@@ -20,6 +20,7 @@ export function takeConfig(): ChildConfig {
     typeof value.port !== 'number' ||
     typeof value.validate !== 'boolean' ||
     (value.accessLog !== undefined && typeof value.accessLog !== 'boolean') ||
+    (value.writableDir !== undefined && typeof value.writableDir !== 'string') ||
     !SERVER_NAMES.includes(server as ServerName)
   ) {
     throw new Error(`malformed ${CONFIG_ENV}`);

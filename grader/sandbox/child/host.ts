@@ -17,6 +17,7 @@ import { AppLoader } from './loader.ts';
 import { isAccessLine } from './access-lines.ts';
 import { tapOutput } from './output-tap.ts';
 import { Recorder } from './recorder.ts';
+import { installSqliteGuard } from './sqlite-guard.ts';
 
 const config = takeConfig();
 const exit = process.exit.bind(process);
@@ -51,6 +52,8 @@ installGuards((message) => {
   recorder.flush();
   send(message);
 }, config.sourceDir);
+// node:sqlite writes files the permission model does not see: only the granted folder's.
+installSqliteGuard(config.writableDir);
 // The parent went away (or the app cut the channel): nobody will use this process again.
 process.on('disconnect', () => exit(0));
 
