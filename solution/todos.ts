@@ -1,5 +1,6 @@
 /**
- * The to-dos themselves, kept in memory.
+ * The to-dos themselves, and the two places the app can keep them: in memory
+ * (here), or in a SQLite database (sqlite-store.ts) when the server names one.
  *
  * The store knows nothing about HTTP: the handlers in routes.ts translate
  * requests into these calls and the results into responses.
@@ -14,7 +15,23 @@ export interface Todo {
 /** What a client may set: everything but the id, which the server assigns. */
 export type TodoFields = Omit<Todo, 'id'>;
 
-export class TodoStore {
+/** What the handlers need of a store, wherever it keeps the to-dos. */
+export interface TodoStore {
+  /** Every to-do, in creation order. */
+  list(): Todo[];
+  get(id: number): Todo | undefined;
+  /** A new to-do with an id never handed out before, not even to a deleted one. */
+  create(fields: TodoFields): Todo;
+  /** Replace every field of an existing to-do; it keeps its place in the order. */
+  replace(id: number, fields: TodoFields): Todo;
+  delete(id: number): void;
+}
+
+/**
+ * To-dos in this process's memory: fine for one process, lost when it ends,
+ * and invisible to any other process running the same app (Level 4).
+ */
+export class MemoryStore implements TodoStore {
   /** A Map iterates in insertion order, so list() gives the to-dos in creation order. */
   private readonly todos = new Map<number, Todo>();
 
@@ -36,7 +53,7 @@ export class TodoStore {
     return todo;
   }
 
-  /** Replace every field of an existing to-do. Map.set on an existing key keeps its place in the order. */
+  /** Map.set on an existing key keeps its place in the order. */
   replace(id: number, fields: TodoFields): Todo {
     const todo: Todo = { id, ...fields };
     this.todos.set(id, todo);
