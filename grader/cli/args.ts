@@ -49,7 +49,7 @@ Paths (default: ${DEFAULT_PATH}):
   a folder without app.ts                          a class: each folder or .ts file in it
 
 Choosing tests:
-  --tier core|2|3|all     tiers to run, comma-separated (default: all)
+  --tier core|2|3|4|all   tiers to run, comma-separated (default: all; 4 runs on prefork)
   --test ID|TEXT          only tests whose id starts with ID or whose title contains TEXT
                           (repeatable; e.g. --test core.create, --test "empty list")
   --server ${SERVER_NAMES.join('|').padEnd(14)} only this server (repeatable; default: every server)

@@ -45,14 +45,19 @@ function fallbackCase(item: CaseReport, catalog: ReadonlyMap<string, SpecInfo>, 
   };
 }
 
-function testResult(spec: SpecInfo, metas: CaseMeta[], servers: readonly ServerName[]): TestResult {
+function testResult(spec: SpecInfo, metas: CaseMeta[], runServers: readonly ServerName[]): TestResult {
   const outcomes: TestResult['outcomes'] = {};
+  // The test's own servers (a report made by an older worker has none: the run's).
+  const servers = runServers.filter((server) => (spec.servers ?? runServers).includes(server));
   const share = serverShare(spec.points, servers);
   for (const server of servers) {
     const meta = metas.find((m) => m.outcome.server === server);
     const outcome: ServerOutcome = meta === undefined
       ? { server, status: 'failed', score: 0, maxScore: share, failure: { message: 'not run' }, transcript: [], curl: [], durationMs: 0 }
-      : { ...meta.outcome, score: meta.outcome.status === 'passed' ? share : 0, maxScore: share };
+      // A skipped test can't be earned here: it counts for nothing either way.
+      : meta.outcome.status === 'skipped'
+        ? { ...meta.outcome, score: 0, maxScore: 0 }
+        : { ...meta.outcome, score: meta.outcome.status === 'passed' ? share : 0, maxScore: share };
     outcomes[server] = outcome;
   }
   const seed = metas.find((m) => m.seed !== undefined)?.seed;

@@ -49,6 +49,10 @@ export interface SpecInfo {
   rule: string;
   hint: string;
   richardson?: 1 | 2 | 3;
+  /** The servers the test runs on in this run (its spec's, among the run's); its points are split between them. */
+  servers: ServerName[];
+  /** Why the test was skipped everywhere (e.g. this Node lacks node:sqlite). */
+  skip?: string;
 }
 
 /** One test on one server, as the worker observed it (scores are filled in later). */

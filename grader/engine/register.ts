@@ -10,7 +10,8 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { prepareOne } from './prepare.ts';
 import type { SubmissionConfig } from './protocol.ts';
-import { runCase } from './worker/run-case.ts';
+import { DEFAULT_TEST_SERVERS } from '../wsgi/types.ts';
+import { runCase, skippedCase } from './worker/run-case.ts';
 import { SubmissionState } from './worker/submission.ts';
 import { collectGroups } from './worker/suites.ts';
 
@@ -29,11 +30,11 @@ class CaseFailed extends Error {
 
 export async function registerSubmission(config: SubmissionConfig): Promise<void> {
   const submission = new SubmissionState(config, config.prepared ?? (await prepareOne(config.source)));
-  // The app processes boot while the suites load (the slowest part of collecting).
-  submission.prestart(config.servers);
+  // The app processes boot while the suites load (the slowest part of collecting); prefork's start when a test needs them.
+  submission.prestart(config.servers.filter((server) => DEFAULT_TEST_SERVERS.includes(server)));
   let groups: Awaited<ReturnType<typeof collectGroups>>;
   try {
-    groups = await collectGroups(config.suites, config.tiers, config.only);
+    groups = await collectGroups(config.suites, config.tiers, config.only, config.servers);
   } catch (error) {
     await submission.end();
     throw error;
@@ -53,12 +54,15 @@ export async function registerSubmission(config: SubmissionConfig): Promise<void
   let order = 0;
   for (const group of groups) {
     for (const server of config.servers) {
-      const pool = submission.pool(server);
+      const here = group.tests.filter((collected) => collected.info.servers.includes(server));
+      if (here.length === 0) continue;
+      // A pool only for tests that will use it: a skipped test starts no process.
+      const pool = here.some((collected) => collected.info.skip === undefined) ? submission.pool(server) : undefined;
       describe(`${group.label} [${server}]`, { concurrent: true }, () => {
-        for (const collected of group.tests) {
+        for (const collected of here) {
           const place = order++;
           test(`${collected.spec.id} [${server}]`, { concurrent: false }, async () => {
-            const ran = await runCase(submission, pool, collected, server);
+            const ran = collected.info.skip !== undefined ? skippedCase(collected, server) : await runCase(submission, pool, collected, server);
             submission.record(place, ran);
             if (ran.failure !== undefined) throw new CaseFailed(ran.failure.message);
           });

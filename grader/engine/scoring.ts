@@ -18,8 +18,9 @@ function add(pairs: Partial<Record<string, ScorePair>>, key: string, score: numb
   pairs[key] = { score: round(pair.score + score), max: round(pair.max + max) };
 }
 
+/** Passed on every server of the run that it ran on. */
 function passedEverywhere(test: TestResult, servers: readonly ServerName[]): boolean {
-  return servers.every((server) => test.outcomes[server]?.status === 'passed');
+  return servers.every((server) => test.outcomes[server] === undefined || test.outcomes[server].status === 'passed');
 }
 
 /**
@@ -45,7 +46,9 @@ export function scoreTests(tests: readonly TestResult[], servers: readonly Serve
   let score = 0;
   let maxScore = 0;
   for (const test of tests) {
-    for (const server of servers) {
+    // The servers it ran on; a test with no outcome at all (never reported) counts on every server.
+    const on = servers.filter((server) => test.outcomes[server] !== undefined);
+    for (const server of on.length > 0 ? on : servers) {
       const outcome = test.outcomes[server];
       const max = outcome?.maxScore ?? serverShare(test.points, servers);
       const got = outcome?.score ?? 0;

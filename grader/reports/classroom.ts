@@ -51,7 +51,7 @@ function outcomeStatus(outcome: ServerOutcome): ClassroomStatus {
 
 function outcomeMessage(test: TestResult, outcome: ServerOutcome, maxBytes: number, runSeed: number): string {
   if (outcome.status === 'passed') return `Passed on ${outcome.server}.`;
-  if (outcome.status === 'skipped') return `Skipped on ${outcome.server}.`;
+  if (outcome.status === 'skipped') return `Skipped on ${outcome.server}${outcome.skipReason === undefined ? '' : `: ${outcome.skipReason}`}.`;
   if (maxBytes < MIN_MESSAGE_BYTES) return excerpt(failureMessage(outcome), MIN_MESSAGE_BYTES);
   const portability = test.portability ? `\n\n${portabilityLines(test.portability).join('\n')}` : '';
   return excerpt(failurePlainText(test, outcome, runSeed) + portability, maxBytes);

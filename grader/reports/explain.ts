@@ -106,7 +106,7 @@ export function failureFields(failure: Failure | undefined, test: TestResult, ru
 
 /** The one-line reason of an outcome that did not pass. */
 export function failureMessage(outcome: ServerOutcome): string {
-  if (outcome.status === 'skipped') return 'skipped';
+  if (outcome.status === 'skipped') return outcome.skipReason === undefined ? 'skipped' : `skipped: ${outcome.skipReason}`;
   return outcome.failure?.message ?? failingExchange(outcome)?.error ?? 'failed';
 }
 

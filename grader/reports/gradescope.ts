@@ -70,7 +70,7 @@ const OUTPUT_BYTES = 8 * 1024;
 function outcomeOutput(test: TestResult, outcome: ServerOutcome, runSeed: number): string {
   const hidden = test.visibility === 'hidden' ? ' (hidden test)' : '';
   if (outcome.status === 'passed') return `Passed on ${outcome.server}${hidden}. Rule: ${md(test.rule)}`;
-  if (outcome.status === 'skipped') return `Skipped on ${outcome.server}${hidden}.`;
+  if (outcome.status === 'skipped') return `Skipped on ${outcome.server}${hidden}${outcome.skipReason === undefined ? '' : `: ${outcome.skipReason}`}.`;
   const parts = [`**${md(failureMessage(outcome))}**${hidden}`, ''];
   for (const f of failureFields(outcome.failure, test, runSeed)) parts.push(`- ${f.label}: ${md(f.value)}`);
   if (test.portability) parts.push('', ...portabilityLines(test.portability).map((l) => `- ${md(l)}`));

@@ -61,7 +61,8 @@ function caseXml(sub: SubmissionResult, run: GradeRun, test: TestResult, outcome
   if (outcome.status === 'passed') return `${head}/>`;
   if (outcome.status === 'skipped') {
     counts.skipped++;
-    return `${head}>\n      <skipped/>\n    </testcase>`;
+    const reason = outcome.skipReason === undefined ? '' : attrs({ message: outcome.skipReason });
+    return `${head}>\n      <skipped${reason}/>\n    </testcase>`;
   }
   const isError = noAnswer(outcome);
   if (isError) counts.errors++;

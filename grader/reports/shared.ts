@@ -75,9 +75,10 @@ export const TIER_LABELS: Record<Tier, string> = {
   core: 'Core: the exercise',
   '2': 'Tier 2: REST extras',
   '3': 'Tier 3: hypermedia and caching',
+  '4': 'Level 4: state that survives the server',
 };
 
-export const TIER_SHORT: Record<Tier, string> = { core: 'core', '2': 'tier 2', '3': 'tier 3' };
+export const TIER_SHORT: Record<Tier, string> = { core: 'core', '2': 'tier 2', '3': 'tier 3', '4': 'level 4' };
 
 export const RICHARDSON_LABELS: Record<0 | 1 | 2 | 3, string> = {
   0: 'level 0 (no resources yet)',

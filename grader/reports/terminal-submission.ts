@@ -87,7 +87,8 @@ function statusBlock(ctx: Ctx, sub: SubmissionResult): void {
 function testLine(ctx: Ctx, test: TestResult): void {
   const { style } = ctx;
   const servers = serversOf(ctx.run);
-  const marks = servers.map((s) => `${mark(style, test.outcomes[s])} ${s}`).join(' ');
+  // A server the test does not run on is a blank of the same width: the columns stay aligned.
+  const marks = servers.map((s) => (test.outcomes[s] === undefined ? ' '.repeat(s.length + 2) : `${mark(style, test.outcomes[s])} ${s}`)).join(' ');
   const score = padStart(`${points(earned(test))}/${points(test.points)}`, 7);
   const titleCells = Math.max(16, ctx.width - 4 - 2 - cells(marks) - 1 - 7);
   const title = safe(test.title) + (test.visibility === 'hidden' ? ' (hidden)' : '');
@@ -99,7 +100,7 @@ function testLine(ctx: Ctx, test: TestResult): void {
 /** Groups failed outcomes that failed the same way, so identical failures are explained once. */
 function failureGroups(test: TestResult): ServerOutcome[][] {
   const groups: ServerOutcome[][] = [];
-  for (const o of outcomesOf(test).filter((x) => x.status !== 'passed')) {
+  for (const o of outcomesOf(test).filter((x) => x.status === 'failed')) {
     const group = groups.find((g) => g[0] !== undefined && sameFailure(g[0], o));
     if (group) group.push(o);
     else groups.push([o]);
@@ -123,6 +124,14 @@ function tiers(ctx: Ctx, sub: SubmissionResult): void {
     const pair = sub.tiers[tier];
     const total = pair ? `${points(pair.score)}/${points(pair.max)}` : '';
     ctx.lines.push(`${style.bold(pad(TIER_LABELS[tier], ctx.width - 8))}${padStart(total, 8)}`);
+    const skipped = tests.flatMap(outcomesOf);
+    if (skipped.length > 0 && skipped.every((o) => o.status === 'skipped')) {
+      // A whole tier this machine cannot run: one line why, not one per test.
+      const reason = skipped[0]?.skipReason ?? 'skipped';
+      for (const line of wrap(safe(`– not run: ${reason}`), ctx.width - 2)) ctx.lines.push(`  ${style.dim(line)}`);
+      blank(ctx);
+      continue;
+    }
     for (const test of tests) {
       testLine(ctx, test);
       const groups = failureGroups(test);

@@ -9,9 +9,9 @@ import type { ServerName } from '../wsgi/types.ts';
 
 export type { ServerName };
 
-/** "core" is the exercise itself; "2" and "3" are the lecture's REST extras and hypermedia/caching. */
-export type Tier = 'core' | '2' | '3';
-export const TIERS: readonly Tier[] = ['core', '2', '3'];
+/** "core" is the exercise itself; "2" and "3" are the lecture's REST extras and hypermedia/caching; "4" is state that survives a multi-process server. */
+export type Tier = 'core' | '2' | '3' | '4';
+export const TIERS: readonly Tier[] = ['core', '2', '3', '4'];
 
 /** How a submission's grading ended. */
 export type SubmissionStatus =
@@ -49,6 +49,8 @@ export interface Exchange {
   durationMs: number;
   /** The CGI-style (string-valued) environ keys the app saw for this request, where recorded. */
   environ?: Record<string, string>;
+  /** prefork: the 1-based index of the worker process that answered. */
+  worker?: number;
 }
 
 /** Why a test failed, spelled out for a student. */
@@ -81,6 +83,8 @@ export interface ServerOutcome {
   durationMs: number;
   /** What the app printed (console.log, stderr, wsgi.errors) during the test, capped; failed tests only. */
   appOutput?: AppOutput[];
+  /** Why a skipped test did not run, one line (e.g. "level 4 needs node:sqlite, which Node 22.13+ has; …"). */
+  skipReason?: string;
 }
 
 /** A piece of text the app printed, and where. */

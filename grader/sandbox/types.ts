@@ -69,6 +69,9 @@ export interface RequestRecord {
   errors: AppErrorRecord[];
   /** What the app printed for it, in order (capped in the child). */
   output: AppOutputRecord[];
+  /** prefork: the 1-based index of the worker that served it, and that worker's pid. */
+  worker?: number;
+  pid?: number;
 }
 
 /** A running app process: one server, one app, in a sandboxed child. */

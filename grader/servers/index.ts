@@ -6,16 +6,19 @@ import type { RunningServer, ServerOptions, StartServer } from './types.ts';
 import { startSimpleServer } from './simple/server.ts';
 import { startSocketServer } from './socket/server.ts';
 
-export const SERVERS: Record<ServerName, StartServer> = {
+/** The servers that run an app function in this process (prefork runs a module in worker processes: grader/sandbox). */
+export type InProcessServerName = Exclude<ServerName, 'prefork'>;
+
+export const SERVERS: Record<InProcessServerName, StartServer> = {
   simple: startSimpleServer,
   socket: startSocketServer,
 };
 
-export function isServerName(name: string): name is ServerName {
+export function isServerName(name: string): name is InProcessServerName {
   return Object.hasOwn(SERVERS, name);
 }
 
-export function startServer(name: ServerName, app: Application, options?: ServerOptions): Promise<RunningServer> {
+export function startServer(name: InProcessServerName, app: Application, options?: ServerOptions): Promise<RunningServer> {
   return SERVERS[name](app, options);
 }
 

@@ -24,6 +24,17 @@ export interface TestSpec {
   hint: string;
   /** The Richardson maturity level this test is evidence for. */
   richardson?: 1 | 2 | 3;
+  /** The servers the test runs on; its points are split between them. Default: simple and socket. */
+  servers?: readonly ServerName[];
+  /** Set when the test cannot run here: it is skipped with this one-line reason and counts for no points. */
+  skip?: string;
+}
+
+/** Which prefork worker answered a request. */
+export interface WorkerAnswer {
+  /** 1-based index of the worker. */
+  worker: number;
+  pid?: number;
 }
 
 export interface RequestOptions {
@@ -69,6 +80,12 @@ export interface TestContext {
   freshApp(): Promise<void>;
   /** Forget the transcript so far (a property test keeps only its minimal case). */
   clearTranscript(): void;
+  /** How many requests the test has sent so far (the next one is number requestCount() + 1). */
+  requestCount(): number;
+  /** For each request of the test so far, in order: which worker answered it (prefork; undefined where unknown). */
+  answeredBy(): Promise<Array<WorkerAnswer | undefined>>;
+  /** prefork only: kill worker `worker` (1-based) as a crash would, and wait until its replacement serves. */
+  restartWorker(worker: number): Promise<void>;
 
   /** Fail the test with a teaching message. */
   fail(failure: Failure): never;

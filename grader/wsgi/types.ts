@@ -124,5 +124,8 @@ export type Environ = CgiVariables & WsgiVariables & HttpVariables & { [key: str
  * The two servers of this kit. They differ wherever PEP 3333 lets servers differ,
  * the way wsgiref and waitress do (see README, "Where the two servers differ").
  */
-export type ServerName = 'simple' | 'socket';
-export const SERVER_NAMES: readonly ServerName[] = ['simple', 'socket'];
+export type ServerName = 'simple' | 'socket' | 'prefork';
+export const SERVER_NAMES: readonly ServerName[] = ['simple', 'socket', 'prefork'];
+
+/** Where a test runs unless its spec says otherwise: one process, one app, two ways to speak HTTP. */
+export const DEFAULT_TEST_SERVERS: readonly ServerName[] = ['simple', 'socket'];

@@ -5,8 +5,8 @@
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer, type ServerOptions } from '../../grader/servers/index.ts';
-import { SERVER_NAMES, type Application, type Bytes, type Environ, type StartResponse } from '../../grader/wsgi/types.ts';
+import { startServer, type InProcessServerName, type RunningServer, type ServerOptions } from '../../grader/servers/index.ts';
+import { DEFAULT_TEST_SERVERS, type Application, type Bytes, type Environ, type StartResponse } from '../../grader/wsgi/types.ts';
 import {
   boundMethod,
   bytes,
@@ -27,7 +27,7 @@ import {
 const agent = new Agent({ keepAliveTimeout: 1_000 });
 afterAll(() => agent.close());
 
-describe.each(SERVER_NAMES)('%s server', (name) => {
+describe.each(DEFAULT_TEST_SERVERS as readonly InProcessServerName[])('%s server', (name) => {
   let running: RunningServer | undefined;
   let logs: string[] = [];
 

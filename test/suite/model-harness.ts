@@ -17,7 +17,8 @@ import type { TestSpec } from '../../grader/suite/define.ts';
 import modelSuite from '../../grader/suite/tests/model.suite.ts';
 import { GradingContext } from '../../grader/suite/runtime/context.ts';
 import { createClient } from '../../grader/suite/runtime/http.ts';
-import type { Application, ServerName } from '../../grader/wsgi/types.ts';
+import type { Application } from '../../grader/wsgi/types.ts';
+import type { InProcessServerName } from '../../grader/servers/index.ts';
 import { materialize, SOLUTION_DIR, type Mutant } from '../fixtures/submissions/mutants.ts';
 
 /** The spec of core.model.random-sequences, as the suite declares it. */
@@ -89,7 +90,7 @@ export class InProcessApp {
   ) {}
 
   /** validate: wrap the app in validate(), as the grader does (a contract violation then answers 500). */
-  static async start(source: Bundle, server: ServerName, { validate = true }: { validate?: boolean } = {}): Promise<InProcessApp> {
+  static async start(source: Bundle, server: InProcessServerName, { validate = true }: { validate?: boolean } = {}): Promise<InProcessApp> {
     const appErrors: unknown[] = [];
     let current: InProcessApp | undefined;
     // The server keeps this one function; fresh() swaps the app behind it.

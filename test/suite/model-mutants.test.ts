@@ -18,7 +18,8 @@ import { searchCounterexample, type SearchResult } from '../../grader/suite/mode
 import { isGradeFailure } from '../../grader/suite/runtime/grade-failure.ts';
 import { MODEL_OPTIONS } from '../../grader/suite/tests/model.suite.ts';
 import { isWsgiViolation } from '../../grader/wsgi/violation.ts';
-import { SERVER_NAMES } from '../../grader/wsgi/types.ts';
+import type { InProcessServerName } from '../../grader/servers/index.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/wsgi/types.ts';
 import { MODEL_MUTANTS } from '../fixtures/submissions/model-mutants.ts';
 import { bundleMutant, InProcessApp, modelSpec, workspace, type Bundle } from './model-harness.ts';
 
@@ -56,7 +57,7 @@ describe.each(MODEL_MUTANTS)('model mutant $name', (mutant) => {
     source = await bundleMutant(mutant, work.dir);
   });
 
-  describe.each(SERVER_NAMES)('%s server', (server) => {
+  describe.each(DEFAULT_TEST_SERVERS as readonly InProcessServerName[])('%s server', (server) => {
     let app: InProcessApp;
     beforeAll(async () => {
       app = await InProcessApp.start(source, server, { validate: false });

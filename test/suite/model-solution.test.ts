@@ -10,14 +10,15 @@ import { testSeed } from '../../grader/engine/worker/run-case.ts';
 import { checkAgainstModel } from '../../grader/suite/model/check.ts';
 import { searchCounterexample } from '../../grader/suite/model/search.ts';
 import { MODEL_OPTIONS } from '../../grader/suite/tests/model.suite.ts';
-import { SERVER_NAMES } from '../../grader/wsgi/types.ts';
+import type { InProcessServerName } from '../../grader/servers/index.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/wsgi/types.ts';
 import { bundleSolution, InProcessApp, modelSpec } from './model-harness.ts';
 
 const SEEDS = 200;
 /** Runs per seed: 200 seeds × 3 runs is ~6,000 requests per server. */
 const RUNS_PER_SEED = 3;
 
-describe.each(SERVER_NAMES)('the solution against the model, %s server', (server) => {
+describe.each(DEFAULT_TEST_SERVERS as readonly InProcessServerName[])('the solution against the model, %s server', (server) => {
   let app: InProcessApp;
   beforeAll(async () => {
     app = await InProcessApp.start(await bundleSolution(), server);

@@ -31,6 +31,13 @@ export interface RanCase {
   failure?: Failure;
   context?: GradingContext;
   durationMs: number;
+  /** Set when the test was not run here, and why. */
+  skipped?: string;
+}
+
+/** A test its spec skips on this machine (e.g. Node without node:sqlite): not run, no process started. */
+export function skippedCase(test: CollectedTest, server: ServerName): RanCase {
+  return { test, server, seed: 0, durationMs: 0, skipped: test.info.skip ?? 'skipped' };
 }
 
 /** A 32-bit seed per (run seed, test id): the same on both servers, independent of order. */
@@ -140,6 +147,9 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
 
 /** The result of a test, once every record that could arrive has. */
 export function finishCase(ran: RanCase): CaseMeta {
+  if (ran.skipped !== undefined) {
+    return { spec: ran.test.info, outcome: { server: ran.server, status: 'skipped', skipReason: ran.skipped, transcript: [], curl: [], durationMs: 0 } };
+  }
   const failure = explainWithAppErrors(ran.failure, ran.context?.appErrors ?? []);
   return {
     spec: ran.test.info,

@@ -5,7 +5,8 @@
  */
 import type { SuiteDefinition, TestBody, TestSpec } from '../../suite/define.ts';
 import type { SpecInfo, SuiteFile } from '../protocol.ts';
-import type { Tier } from '../../results/types.ts';
+import { TIERS, type Tier } from '../../results/types.ts';
+import { DEFAULT_TEST_SERVERS, SERVER_NAMES, type ServerName } from '../../wsgi/types.ts';
 
 /** A suite problem (instructor's side): grading cannot go on. */
 export class SuiteLoadError extends Error {
@@ -54,8 +55,11 @@ function checkSpec(spec: TestSpec, where: string): void {
   const problems: string[] = [];
   if (typeof spec.id !== 'string' || spec.id === '') problems.push('an id');
   if (typeof spec.title !== 'string') problems.push('a title');
-  if (!['core', '2', '3'].includes(spec.tier)) problems.push('a tier ("core", "2" or "3")');
+  if (!TIERS.includes(spec.tier)) problems.push(`a tier (${TIERS.map((tier) => `"${tier}"`).join(', ')})`);
   if (typeof spec.points !== 'number' || !(spec.points >= 0)) problems.push('points ≥ 0');
+  if (spec.servers !== undefined && (!Array.isArray(spec.servers) || spec.servers.length === 0 || !spec.servers.every((s) => SERVER_NAMES.includes(s)))) {
+    problems.push(`servers among ${SERVER_NAMES.join(', ')} (or none given: ${DEFAULT_TEST_SERVERS.join(' and ')})`);
+  }
   if (problems.length > 0) throw new SuiteLoadError(`a test in ${where} needs ${problems.join(', ')}`);
 }
 
@@ -80,7 +84,12 @@ function checkSelectors(only: readonly string[], picked: ReadonlySet<string>, id
  * Load every suite file and collect the tests of the selected tiers (and,
  * given selectors, only the tests they pick), in declaration order.
  */
-export async function collectGroups(files: SuiteFile[], tiers: readonly Tier[], only: readonly string[] = []): Promise<CollectedGroup[]> {
+export async function collectGroups(
+  files: SuiteFile[],
+  tiers: readonly Tier[],
+  only: readonly string[] = [],
+  servers: readonly ServerName[] = SERVER_NAMES,
+): Promise<CollectedGroup[]> {
   const suites = await Promise.all(files.map(async (file) => ({ file, suite: await importSuite(file) })));
   const groups: CollectedGroup[] = [];
   const seen = new Map<string, string>();
@@ -107,6 +116,9 @@ export async function collectGroups(files: SuiteFile[], tiers: readonly Tier[], 
         if (other !== undefined) throw new SuiteLoadError(`duplicate test id "${spec.id}" in ${other} and ${file.path}`);
         seen.set(spec.id, file.path);
         if (!tiers.includes(spec.tier)) return;
+        const on = (spec.servers ?? DEFAULT_TEST_SERVERS).filter((server) => servers.includes(server));
+        // A test for servers this run leaves out (--server) is not run, as a test of another tier.
+        if (on.length === 0) return;
         inTiers.push(spec.id);
         if (only.length > 0) {
           const by = only.filter((selector) => selects(selector, spec));
@@ -116,6 +128,7 @@ export async function collectGroups(files: SuiteFile[], tiers: readonly Tier[], 
         const info: SpecInfo = {
           id: spec.id, title: spec.title, tier: spec.tier, points: spec.points, visibility: file.visibility,
           rule: spec.rule, hint: spec.hint, ...(spec.richardson === undefined ? {} : { richardson: spec.richardson }),
+          servers: on, ...(spec.skip === undefined ? {} : { skip: spec.skip }),
         };
         (current ?? loose).tests.push({ spec, info, body });
       },

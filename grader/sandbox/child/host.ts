@@ -92,6 +92,7 @@ if (!first.ok) {
 
   let server: RunningServer | undefined;
   try {
+    if (config.server === 'prefork') throw new Error('prefork workers are started by the prefork master');
     server = await startServer(config.server, application, options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | null)?.code;

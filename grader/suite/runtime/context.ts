@@ -9,7 +9,7 @@ import type { Client } from 'undici';
 import type { AppOutput, Exchange, Failure } from '../../results/types.ts';
 import type { AppErrorRecord, RequestRecord } from '../../sandbox/types.ts';
 import type { ServerName } from '../../wsgi/types.ts';
-import type { Detail, Reply, RequestOptions, TestContext, TestSpec } from '../define.ts';
+import type { Detail, Reply, RequestOptions, TestContext, TestSpec, WorkerAnswer } from '../define.ts';
 import * as assert from './assertions.ts';
 import { curlCommand } from './curl.ts';
 import { GradeFailure } from './grade-failure.ts';
@@ -43,6 +43,10 @@ export interface ContextOptions {
    * this submission and server: a test that sends one again fails at once.
    */
   hung?: ReadonlySet<string>;
+  /** Fetch the app process's records now (they normally arrive after the test): answeredBy() needs them. */
+  settle?: () => Promise<void>;
+  /** Restart one worker of a prefork pool; absent on the other servers. */
+  restartWorker?: (worker: number) => Promise<void>;
 }
 
 /** What matching a record needs of a request (every request of a test keeps this much, however many it sent). */
@@ -121,6 +125,10 @@ export class GradingContext implements TestContext {
   private clearedBefore = 0;
   /** The requests sent since the app was new (see ContextOptions.hung). */
   private sinceFresh: PreparedRequest[] = [];
+  /** Which worker answered each request, by index (prefork records say). */
+  private readonly answers: Array<WorkerAnswer | undefined> = [];
+  /** Requests before this index had their records attached already (answeredBy() fetched them). */
+  private attachedBefore = 0;
 
   constructor(options: ContextOptions) {
     this.options = options;
@@ -211,6 +219,20 @@ export class GradingContext implements TestContext {
     this.clearedBefore = this.sent.length;
   }
 
+  requestCount(): number {
+    return this.sent.length;
+  }
+
+  async answeredBy(): Promise<Array<WorkerAnswer | undefined>> {
+    await this.options.settle?.();
+    return this.sent.map((_, index) => this.answers[index]);
+  }
+
+  async restartWorker(worker: number): Promise<void> {
+    if (this.options.restartWorker === undefined) throw new Error(`restartWorker() needs the prefork server; this test runs on ${this.server}`);
+    await this.options.restartWorker(worker);
+  }
+
   /** Exchanges the test sent that are no longer kept (cleared, or cut from the middle of a long transcript). */
   get droppedExchanges(): number {
     return this.sent.length - this.kept.size;
@@ -263,16 +285,23 @@ export class GradingContext implements TestContext {
     return { ...failure, why: failure.why ?? this.options.spec.rule, hint: failure.hint ?? this.options.spec.hint };
   }
 
-  /** Every request of the test, in order, cleared ones included (records still arrive for them). */
-  requests(): readonly SentRequest[] {
-    return this.sent;
+  /** The requests whose records have not arrived yet, with their index: cleared ones included (records still arrive for them). */
+  awaitingRecords(): Array<[number, SentRequest]> {
+    return this.sent.slice(this.attachedBefore).map((request, i) => [this.attachedBefore + i, request]);
+  }
+
+  /** The records made so far were attached: later ones belong to later requests. */
+  markAttached(): void {
+    this.attachedBefore = this.sent.length;
   }
 
   /** What the app recorded for request `index` of this test: its environ, its errors. Records of cleared requests are dropped. */
   absorb(index: number, record: RequestRecord): void {
+    if (record.worker !== undefined) this.answers[index] = { worker: record.worker, ...(record.pid === undefined ? {} : { pid: record.pid }) };
     if (index < this.clearedBefore) return;
     const exchange = this.kept.get(index);
     if (exchange !== undefined && exchange.environ === undefined) exchange.environ = record.environ;
+    if (exchange !== undefined && record.worker !== undefined) exchange.worker = record.worker;
     const status = this.sent[index]?.response?.status;
     for (const error of record.errors) this.appErrors.push({ error, requestIndex: index, ...(status === undefined ? {} : { status }) });
     for (const piece of record.output) {
@@ -293,15 +322,16 @@ export function attachRecords(contexts: readonly GradingContext[], records: read
   const owners: Array<[GradingContext, number]> = [];
   const sent: SentRequest[] = [];
   for (const context of contexts) {
-    context.requests().forEach((exchange, index) => {
+    for (const [index, exchange] of context.awaitingRecords()) {
       owners.push([context, index]);
       sent.push(exchange);
-    });
+    }
   }
   for (const [record, index] of matchRecords(records, sent)) {
     const owner = index === undefined ? undefined : owners[index];
     if (owner !== undefined) owner[0].absorb(owner[1], record);
   }
+  for (const context of contexts) context.markAttached();
 }
 
 function decodePath(path: string): string {

@@ -195,7 +195,7 @@ function openSubmission(r) {
     ['Duration', (d.durationMs / 1000).toFixed(1) + ' s'],
   ]);
   var parts = [];
-  ['core', '2', '3'].forEach(function (t) { if (d.tiers[t]) parts.push([TIER_TEXT[t], d.tiers[t]]); });
+  TIER_ORDER.forEach(function (t) { if (d.tiers[t]) parts.push([TIER_TEXT[t], d.tiers[t]]); });
   servers.forEach(function (n) { if (d.servers[n]) parts.push(['on ' + n, d.servers[n]]); });
   if (parts.length > 0) {
     defList(section('Points'), parts.map(function (p) { return [p[0], fmtNum(p[1].score) + ' / ' + fmtNum(p[1].max)]; }));
