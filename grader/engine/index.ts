@@ -10,7 +10,8 @@
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GradeRun, SandboxReport, SubmissionResult } from '../results/types.ts';
+import type { GradeRun, SandboxReport, ServerName, SubmissionResult } from '../results/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../wsgi/types.ts';
 import type { TypeChecker } from '../sandbox/typecheck.ts';
 import type { PreparedSubmission } from '../sandbox/types.ts';
 import { ensureRuntimeBundle } from '../sandbox/runtime-bundle.ts';
@@ -34,6 +35,16 @@ export { discoverSubmissions } from './discover.ts';
 export { RunnerSession } from './runner/session.ts';
 export { runnerSettings } from './runner/settings.ts';
 
+/**
+ * The servers the reports show: those of the run some test ran on (every
+ * tier's tests name theirs: `--tier core` never starts prefork), or the
+ * run's when nothing ran at all (every submission failed to load).
+ */
+function serversRun(options: ResolvedOptions, submissions: readonly SubmissionResult[]): ServerName[] {
+  const used = options.servers.filter((server) => submissions.some((sub) => sub.tests.some((test) => test.outcomes[server] !== undefined)));
+  return used.length > 0 ? used : options.servers.filter((server) => DEFAULT_TEST_SERVERS.includes(server));
+}
+
 function gradeRunOf(options: ResolvedOptions, startedAt: Date, submissions: SubmissionResult[]): GradeRun {
   return {
     tool: 'todo-wsgi',
@@ -43,7 +54,7 @@ function gradeRunOf(options: ResolvedOptions, startedAt: Date, submissions: Subm
     node: process.version,
     options: {
       tiers: options.tiers,
-      servers: options.servers,
+      servers: serversRun(options, submissions),
       ...(options.only.length === 0 ? {} : { only: options.only }),
       seed: options.seed,
       runs: options.runs,

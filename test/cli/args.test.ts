@@ -5,7 +5,7 @@ import { parseServeArgs } from '../../grader/cli/serve-args.ts';
 
 describe('grade', () => {
   test('defaults, --opt=value, tier lists, paths after --', () => {
-    expect(parseArgs([])).toMatchObject({ paths: ['starter/app.ts'], tiers: ['core', '2', '3'], only: [], watch: false, help: false, version: false });
+    expect(parseArgs([])).toMatchObject({ paths: ['starter/app.ts'], tiers: ['core', '2', '3', '4'], only: [], watch: false, help: false, version: false });
     expect(parseArgs(['a.ts', '--tier=3,core', '--jobs', '4', '--timeout=9000', '--no-color'])).toMatchObject({
       paths: ['a.ts'], tiers: ['core', '3'], jobs: 4, submissionTimeoutMs: 9000, color: false,
     });

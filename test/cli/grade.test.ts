@@ -102,7 +102,7 @@ test('usage errors: exit 2, one line, no stack trace', async () => {
   expect(results.map((r) => r.stderr)).toEqual([
     'grade: unknown option --bogus (see --help)\n',
     'grade: no such file or folder: no/such/folder\n',
-    'grade: --tier: unknown tier "gold" (use core, 2, 3 or all)\n',
+    'grade: --tier: unknown tier "gold" (use core, 2, 3, 4 or all)\n',
     'grade: --jobs: expected a whole number ≥ 1, got "zero"\n',
     'grade: --json needs a value, not the option --tier (write --json=--tier if that is the value)\n',
   ]);
@@ -112,7 +112,7 @@ test('--help prints the usage and exits 0', async () => {
   const help = await runGrade(['--help']);
   expect(help.code).toBe(0);
   expect(help.stdout).toMatch(/^Grade WSGI to-do apps/);
-  expect(help.stdout).toMatch(/--tier core\|2\|3\|all/);
+  expect(help.stdout).toMatch(/--tier core\|2\|3\|4\|all/);
   expect(help.stdout).toMatch(/--runs N +random runs per property test \(default: 15\)/);
 });
 

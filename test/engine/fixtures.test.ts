@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grade } from '../../grader/engine/index.ts';
 import type { SubmissionResult } from '../../grader/results/types.ts';
-import { SERVER_NAMES, type ServerName } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS, type ServerName } from '../../grader/wsgi/types.ts';
+
+/** Level 4 (prefork) runs where Node has node:sqlite; elsewhere it is skipped. */
+const SQLITE = process.getBuiltinModule('node:sqlite') !== undefined;
 import { materialize, MUTANTS } from '../fixtures/submissions/mutants.ts';
 
 let dir: string;
@@ -37,27 +40,33 @@ function failingOn(result: SubmissionResult, server: ServerName): string[] {
 }
 
 describe.each(MUTANTS.filter((m) => m.kind === 'good'))('known-good $name', (mutant) => {
-  it(`gets full marks on both servers (${mutant.description})`, () => {
+  it(`gets full marks on every server (${mutant.description})`, () => {
     const result = results.get(mutant.name)!;
     expect(result.status).toBe('graded');
     expect(failingOn(result, 'simple')).toEqual([]);
     expect(failingOn(result, 'socket')).toEqual([]);
+    expect(failingOn(result, 'prefork')).toEqual([]);
     expect(result.score).toBe(result.maxScore);
   });
 });
 
 describe.each(MUTANTS.filter((m) => m.kind === 'bad'))('known-bad $name', (mutant) => {
-  const failingServers = mutant.expect.servers ?? SERVER_NAMES;
+  const failingServers = mutant.expect.servers ?? DEFAULT_TEST_SERVERS;
 
-  it.each(SERVER_NAMES)(`loses exactly the listed tests on %s (${mutant.description})`, (server) => {
+  it.each(DEFAULT_TEST_SERVERS)(`loses exactly the listed tests on %s (${mutant.description})`, (server) => {
     const result = results.get(mutant.name)!;
     const expected = failingServers.includes(server) ? [...mutant.expect.failing].sort() : [];
     expect(failingOn(result, server)).toEqual(expected);
   });
 
+  it(`loses exactly the listed level 4 tests on prefork (${mutant.description})`, () => {
+    const result = results.get(mutant.name)!;
+    expect(failingOn(result, 'prefork')).toEqual(SQLITE ? [...(mutant.expect.prefork ?? [])].sort() : []);
+  });
+
   it('names the cause in its failures', () => {
     const result = results.get(mutant.name)!;
-    for (const server of failingServers) {
+    for (const server of [...failingServers, ...(SQLITE && mutant.expect.prefork !== undefined ? ['prefork' as const] : [])]) {
       for (const test of result.tests) {
         const failure = test.outcomes[server]?.failure;
         if (failure === undefined) continue;
