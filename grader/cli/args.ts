@@ -7,7 +7,7 @@ import type { ServerName, Tier } from '../results/types.ts';
 import { TIERS } from '../results/types.ts';
 import { SERVER_NAMES } from '../wsgi/types.ts';
 import { DEFAULTS, UsageError } from '../engine/options.ts';
-import { parseCommandLine } from './command-line.ts';
+import { parseCommandLine, orList } from './command-line.ts';
 
 export interface GradeArgs {
   paths: string[];
@@ -126,7 +126,7 @@ function parseServers(values: readonly string[]): ServerName[] {
   const chosen = new Set<ServerName>();
   for (const part of listOf(values)) {
     if (!(SERVER_NAMES as readonly string[]).includes(part)) {
-      throw new UsageError(`--server: unknown server "${part}" (use ${SERVER_NAMES.join(' or ')})`);
+      throw new UsageError(`--server: unknown server "${part}" (use ${orList(SERVER_NAMES)})`);
     }
     chosen.add(part as ServerName);
   }

@@ -66,3 +66,8 @@ export function versionLine(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
   return `${manifest.name} ${manifest.version} (node ${process.version})`;
 }
+
+/** "a, b or c": a list of choices in an error message. */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}

@@ -3,7 +3,7 @@
  * Mistakes become one-line UsageErrors.
  */
 import { SERVER_NAMES, type ServerName } from '../wsgi/types.ts';
-import { parseCommandLine } from './command-line.ts';
+import { parseCommandLine, orList } from './command-line.ts';
 
 function isServerName(name: string): name is ServerName {
   return (SERVER_NAMES as readonly string[]).includes(name);
@@ -16,6 +16,7 @@ its .ts files change. Each request is logged (Common Log Format).
 
 Options:
   --server ${SERVER_NAMES.join('|').padEnd(14)} the server to run (default: simple)
+  --workers N             prefork only: worker processes, 1 to 32 (default: 2)
   --port N                the port to listen on (default: 8000; 0: any free port)
   --host H                the interface to listen on (default: 127.0.0.1)
   --validate              check every request against the WSGI contract, as the grader does
@@ -23,11 +24,15 @@ Options:
   -h, --help              show this help
   --version               the kit's version
 
-Example: npm run serve -- starter/app.ts --server socket --validate`;
+Examples:
+  npm run serve -- starter/app.ts --server socket --validate
+  npm run serve -- solution/app.ts --server prefork --workers 4`;
 
 export interface ServeArgs {
   appPath: string;
   server: ServerName;
+  /** prefork's worker processes. */
+  workers: number;
   port: number;
   host: string;
   validate: boolean;
@@ -51,6 +56,7 @@ export class UsageError extends Error {
 
 const OPTIONS = {
   server: { type: 'string' },
+  workers: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   validate: { type: 'boolean' },
@@ -65,8 +71,19 @@ function parsePort(text: string): number {
   return port;
 }
 
+/** prefork's default, as gunicorn's (1) would show nothing of a multi-process server. */
+export const DEFAULT_WORKERS = 2;
+const MAX_WORKERS = 32;
+
+function parseWorkers(text: string, server: ServerName): number {
+  if (server !== 'prefork') throw new UsageError(`--workers is for --server prefork (the ${server} server runs one process)`);
+  const workers = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(workers >= 1 && workers <= MAX_WORKERS)) throw new UsageError(`--workers must be a number from 1 to ${MAX_WORKERS}, not "${text}"`);
+  return workers;
+}
+
 function parseServer(name: string): ServerName {
-  if (!isServerName(name)) throw new UsageError(`--server must be ${SERVER_NAMES.join(' or ')}, not "${name}"`);
+  if (!isServerName(name)) throw new UsageError(`--server must be ${orList(SERVER_NAMES)}, not "${name}"`);
   return name;
 }
 
@@ -77,10 +94,12 @@ export function parseServeArgs(argv: readonly string[]): ParsedArgs {
   if (positionals.length > 1) throw new UsageError(`one app at a time: got "${positionals[0]}" and "${positionals[1]}"`);
   const appPath = positionals[0];
   if (appPath === undefined) throw new UsageError('no app given', true);
+  const server = values.server === undefined ? 'simple' : parseServer(values.server);
   return {
     kind: 'serve',
     appPath,
-    server: values.server === undefined ? 'simple' : parseServer(values.server),
+    server,
+    workers: values.workers === undefined ? DEFAULT_WORKERS : parseWorkers(values.workers, server),
     port: values.port === undefined ? 8000 : parsePort(values.port),
     host: values.host ?? '127.0.0.1',
     validate: values.validate === true,

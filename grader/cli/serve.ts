@@ -8,11 +8,13 @@
  * machine; --sandbox turns the grader's restrictions on. The server's request
  * log and the app's output are passed through live.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { isAppStartError, startAppProcess, type AppProcessHandle } from '../sandbox/app-process.ts';
+import { isAppStartError, startAppProcess, type AppProcessHandle, type StartAppOptions } from '../sandbox/app-process.ts';
 import { isInside } from '../sandbox/confine-imports.ts';
+import { startPreforkProcess } from '../sandbox/prefork-process.ts';
+import { DATABASE_KEY } from '../wsgi/types.ts';
 import { bundleSubmission, type PreparedWithInputs } from '../sandbox/prepare.ts';
 import { versionLine } from './command-line.ts';
 import { USAGE, UsageError, parseServeArgs, type ServeArgs } from './serve-args.ts';
@@ -91,8 +93,15 @@ class Serve {
     return result;
   }
 
+  /** prefork: the folder its workers share (the database todo.database names), kept across reloads. */
+  private dataDir(): string {
+    const dir = join(this.workDir, 'data');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
   private async launch(prepared: Extract<PreparedWithInputs['prepared'], { ok: true }>): Promise<AppProcessHandle> {
-    const app = await startAppProcess({
+    const options: StartAppOptions = {
       bundlePath: prepared.bundlePath,
       sourceDir: prepared.sourceDir,
       server: this.args.server,
@@ -107,6 +116,13 @@ class Serve {
       detached: process.platform !== 'win32',
       outputLimit: 4096,
       onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
+    };
+    const app = this.args.server !== 'prefork' ? await startAppProcess(options) : await startPreforkProcess({
+      ...options,
+      workers: this.args.workers,
+      writableDir: this.dataDir(),
+      environ: { [DATABASE_KEY]: join(this.dataDir(), 'todo.sqlite') },
+      log: (line) => say(line),
     });
     // Keep the same port across reloads, even when the first one was "any free port".
     this.port = Number(new URL(app.url).port);
@@ -135,7 +151,9 @@ class Serve {
       return USER_ERROR;
     }
     const checks = [this.args.validate ? 'validate on' : 'validate off', this.args.sandbox ? 'sandbox on' : 'sandbox off'];
-    say(`Serving ${shown(this.sourcePath)} with the ${this.args.server} server at ${app.url}/ (${checks.join(', ')})`);
+    const server = this.args.server === 'prefork' ? `prefork server (${this.args.workers} worker${this.args.workers === 1 ? '' : 's'})` : `${this.args.server} server`;
+    say(`Serving ${shown(this.sourcePath)} with the ${server} at ${app.url}/ (${checks.join(', ')})`);
+    if (this.args.server === 'prefork') say(`environ['${DATABASE_KEY}'] = ${join(this.dataDir(), 'todo.sqlite')} (kept until this server stops)`);
     say('Reloads when its .ts files change. Press Ctrl-C to stop.');
     return undefined;
   }
@@ -180,7 +198,10 @@ class Serve {
     this.stopping = true;
     this.watcher.close();
     await this.reloading;
-    await this.app?.kill();
+    // prefork stops as gunicorn on SIGTERM: workers finish what they serve first.
+    const app = this.app;
+    if (app !== undefined && 'close' in app && typeof app.close === 'function') await app.close();
+    else await app?.kill();
     rmSync(this.workDir, { recursive: true, force: true });
   }
 }

@@ -47,9 +47,14 @@ function printed(b: Block, outcome: ServerOutcome, verbose: boolean): void {
   if (rows.length > 0) labelled(b, 'printed', rows, b.style.dim);
 }
 
-function replay(b: Block, curl: string[]): void {
+/** The serve command that replays a test: prefork's own, so requests spread over workers as they did. */
+function serveCommand(server: ServerOutcome['server']): string {
+  return server === 'prefork' ? 'npm run serve -- <app> --server prefork' : 'npm run serve';
+}
+
+function replay(b: Block, curl: string[], server: ServerOutcome['server']): void {
   if (curl.length === 0) return;
-  const rows = ['with `npm run serve` running in another terminal:'];
+  const rows = [`with \`${serveCommand(server)}\` running in another terminal:`];
   // CMD has no line continuation a student would paste: its lines stay whole (the terminal wraps them).
   for (const command of curl) rows.push(...(HOST_SHELL === 'cmd' ? [safe(command)] : shellLines(safe(command), b.width - INDENT.length - LABEL_CELLS)));
   // Commands are laid out here, not wrapped again: their breaks are shell continuations.
@@ -88,6 +93,6 @@ export function failureDetails(test: TestResult, outcomes: ServerOutcome[], opti
     labelled(b, f.label, f.value, paint);
   }
   printed(b, first, options.verbose);
-  replay(b, first.curl);
+  replay(b, first.curl, first.server);
   return b.lines;
 }

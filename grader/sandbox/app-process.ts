@@ -10,13 +10,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { Channel } from './channel.ts';
 import { exitInfo, type ExitFacts } from './exit-reason.ts';
 import { childFlags } from './node-flags.ts';
 import { OutputCapture } from './output.ts';
 import { META_FILE, type SubmissionMeta } from './prepare.ts';
-import { CONFIG_ENV, type ChildConfig, type ChildMessage } from './protocol.ts';
+import { CONFIG_ENV, HANDOFF, type ChildConfig, type ChildMessage } from './protocol.ts';
 import { ensureRuntimeBundle } from './runtime-bundle.ts';
 import type { AppHandle, AppProcessOptions, AppStartFailure, CapturedOutput, ExitInfo, RequestRecord } from './types.ts';
 
@@ -36,12 +37,18 @@ export interface AppProcessExtras {
   detached?: boolean;
   /** The child runtime to run. Default: ensureRuntimeBundle(). */
   runtime?: string;
+  /** With server 'prefork': this worker's 1-based index; `port` is then its master's (SERVER_PORT). */
+  worker?: number;
 }
 
 export type StartAppOptions = AppProcessOptions & AppProcessExtras;
 
 export interface AppProcessHandle extends AppHandle {
   readonly pid: number;
+  /** prefork workers: pass an accepted connection over IPC; false when the process can't take it. */
+  handOff(socket: Socket): boolean;
+  /** prefork workers: finish what is served, then exit; resolves once gone (or after `withinMs`). */
+  stop(withinMs: number): Promise<void>;
 }
 
 /** How long drainRecords() waits for a busy child before returning what arrived. */
@@ -138,8 +145,13 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     port,
     accessLog: options.accessLog ?? false,
   };
+  const writableDir = options.writableDir === undefined ? undefined : realpathSync(options.writableDir);
+  if (writableDir !== undefined) config.writableDir = writableDir;
+  if (options.environ !== undefined) config.environ = { ...options.environ };
+  if (options.worker !== undefined) config.worker = options.worker;
   const readPaths = [runtime, bundleDir, realpathSync(meta.readPath)];
-  const child = spawn(process.execPath, [...childFlags({ sandbox, readPaths, memoryMb }), runtime], {
+  const flags = childFlags({ sandbox, readPaths, memoryMb, ...(writableDir === undefined ? {} : { writableDir }) });
+  const child = spawn(process.execPath, [...flags, runtime], {
     cwd: bundleDir,
     env: { ...minimalEnv(options.inheritEnv ?? false), [CONFIG_ENV]: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -266,5 +278,13 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     },
     output,
     kill,
+    handOff(socket: Socket): boolean {
+      return !ended && channel.hand({ t: HANDOFF }, socket);
+    },
+    async stop(withinMs: number): Promise<void> {
+      if (ended) return;
+      await channel.ask('stop', withinMs);
+      if ((await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, withinMs, 'late').unref())])) === 'late') await kill();
+    },
   };
 }

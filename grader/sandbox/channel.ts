@@ -5,6 +5,7 @@
  * parseChildMessage(); nothing here trusts the child to answer at all.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { parseChildMessage, type ChildMessage, type ParentMessage, type RecordItem } from './protocol.ts';
 import type { RequestRecord } from './types.ts';
 
@@ -63,7 +64,7 @@ export class Channel {
 
   private record(item: RecordItem): void {
     if (item.t === 'request') {
-      const record: RequestRecord = { environ: item.environ, errors: [], output: [] };
+      const record: RequestRecord = { environ: item.environ, errors: [], output: [], ...(item.at === undefined ? {} : { at: item.at }) };
       this.pending.push(record);
       this.bySeq.set(item.seq, record);
       if (this.bySeq.size > MAX_RECORDS) this.bySeq.delete(this.bySeq.keys().next().value!);
@@ -99,6 +100,18 @@ export class Channel {
         giveUp();
       }
     });
+  }
+
+  /** Send a message with a handle (a prefork worker's connection); false when the child can't take it. */
+  hand(message: object, handle: Socket): boolean {
+    if (this.closed || !this.child.connected) return false;
+    try {
+      return this.child.send(message, handle, (error) => {
+        if (error !== null) handle.destroy();
+      });
+    } catch {
+      return false;
+    }
   }
 
   /** The records since the last call. */

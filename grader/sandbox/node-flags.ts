@@ -22,6 +22,8 @@ export interface ChildFlagOptions {
   sandbox: boolean;
   /** Files and folders the app may read (absolute, symlinks resolved). */
   readPaths: readonly string[];
+  /** The one folder the app may write (and read), if any (absolute, symlinks resolved). */
+  writableDir?: string;
   memoryMb: number;
 }
 
@@ -36,7 +38,8 @@ export function childFlags(options: ChildFlagOptions): string[] {
   if (!options.sandbox) return out;
   out.push(permissionFlag());
   for (const path of options.readPaths) out.push(`--allow-fs-read=${path}`);
+  if (options.writableDir !== undefined) out.push(`--allow-fs-read=${options.writableDir}`, `--allow-fs-write=${options.writableDir}`);
   if (hasNetworkPermission()) out.push('--allow-net');
-  // No --allow-fs-write, --allow-child-process, --allow-worker, --allow-addons, --allow-wasi: all denied.
+  // No other --allow-fs-write, no --allow-child-process, --allow-worker, --allow-addons, --allow-wasi: all denied.
   return out;
 }

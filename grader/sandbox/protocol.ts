@@ -33,6 +33,10 @@ export interface ChildConfig {
   accessLog?: boolean;
   /** The one folder the app may write (its database lives there); absent: none. */
   writableDir?: string;
+  /** Extension keys added to every request's environ (PEP 3333 "environ Variables"), e.g. todo.database. */
+  environ?: Record<string, string>;
+  /** prefork (server 'prefork'): this worker's 1-based index; it serves connections its master hands over. */
+  worker?: number;
 }
 
 /** Child → parent. */
@@ -47,15 +51,18 @@ export type ChildMessage =
 
 /** What one request brought: its arrival (with the environ the app saw), or an error the app raised. */
 export type RecordItem =
-  | { t: 'request'; seq: number; environ: EnvironRecord }
+  | { t: 'request'; seq: number; environ: EnvironRecord; at?: number }
   | { t: 'app-error'; seq: number; error: AppErrorRecord }
   | { t: 'output'; seq: number; stream: AppOutputStream; text: string };
 
 /** Items the parent reads from one 'records' message at most (the child sends up to 64). */
 export const MAX_BATCH_ITEMS = 256;
 
-/** Parent → child. */
-export type ParentMessage = { t: 'fresh'; id: number } | { t: 'sync'; id: number };
+/** Parent → child, each answered by a reply; 'stop' (prefork workers): finish what is served, then exit. */
+export type ParentMessage = { t: 'fresh'; id: number } | { t: 'sync'; id: number } | { t: 'stop'; id: number };
+
+/** Parent → prefork worker, with an accepted connection as the message's handle. */
+export const HANDOFF = 'connection';
 
 /** Longest string the parent keeps from one message field. */
 const MAX_TEXT = 4096;
@@ -102,7 +109,9 @@ function recordItem(raw: unknown): RecordItem | undefined {
   if (seq === undefined) return undefined;
   if (raw.t === 'request') {
     const environ = environRecord(raw.environ);
-    return environ === undefined ? undefined : { t: 'request', seq, environ };
+    if (environ === undefined) return undefined;
+    const at = raw.at;
+    return typeof at === 'number' && Number.isFinite(at) ? { t: 'request', seq, environ, at } : { t: 'request', seq, environ };
   }
   if (raw.t === 'app-error') {
     const error = appError(raw.error);
@@ -163,6 +172,6 @@ export function parseParentMessage(raw: unknown): ParentMessage | undefined {
   if (!isRecord(raw)) return undefined;
   const id = count(raw.id);
   if (id === undefined) return undefined;
-  if (raw.t === 'fresh' || raw.t === 'sync') return { t: raw.t, id };
+  if (raw.t === 'fresh' || raw.t === 'sync' || raw.t === 'stop') return { t: raw.t, id };
   return undefined;
 }

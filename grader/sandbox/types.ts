@@ -25,6 +25,10 @@ export interface AppProcessOptions {
   sandbox?: boolean;
   /** Bytes of stdout and of stderr kept. Default 64 KiB. */
   outputLimit?: number;
+  /** A folder the app may read and write (Level 4's database lives there); absent: no writes at all. */
+  writableDir?: string;
+  /** Extension keys the server adds to every request's environ (PEP 3333), e.g. { 'todo.database': '…/todo.sqlite' }. */
+  environ?: Record<string, string>;
 }
 
 /** The CGI-style, string-valued keys of one request's environ, as the app saw them. */
@@ -72,6 +76,8 @@ export interface RequestRecord {
   /** prefork: the 1-based index of the worker that served it, and that worker's pid. */
   worker?: number;
   pid?: number;
+  /** When it reached the app (ms since the epoch, sub-millisecond): records of several processes merge by it. */
+  at?: number;
 }
 
 /** A running app process: one server, one app, in a sandboxed child. */

@@ -38,7 +38,7 @@ describe('grade', () => {
     expect(parseArgs(['--test', 'core.create', '--test=empty list']).only).toEqual(['core.create', 'empty list']);
     expect(parseArgs(['--server', 'socket']).servers).toEqual(['socket']);
     expect(parseArgs(['--server', 'socket,simple']).servers).toEqual(['simple', 'socket']);
-    expect(() => parseArgs(['--server', 'apache'])).toThrow(/^--server: unknown server "apache" \(use simple or socket/);
+    expect(() => parseArgs(['--server', 'apache'])).toThrow(/^--server: unknown server "apache" \(use simple, socket or prefork/);
     expect(() => parseArgs(['--test', ' '])).toThrow('--test needs a test id or part of a title (see --help)');
   });
 });

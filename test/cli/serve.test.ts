@@ -169,7 +169,9 @@ describe('npm run serve', () => {
 
     it.each<[string, () => Promise<string[]>, RegExp]>([
       ['an unknown option', async () => [join(dir(), 'good.ts'), '--nope'], /^serve: unknown option --nope \(see --help\)$/],
-      ['a bad --server', async () => [join(dir(), 'good.ts'), '--server', 'apache'], /^serve: --server must be simple or socket, not "apache"$/],
+      ['a bad --server', async () => [join(dir(), 'good.ts'), '--server', 'apache'], /^serve: --server must be simple, socket or prefork, not "apache"$/],
+      ['--workers without prefork', async () => [join(dir(), 'good.ts'), '--workers', '4'], /^serve: --workers is for --server prefork \(the simple server runs one process\)$/],
+      ['a bad --workers', async () => [join(dir(), 'good.ts'), '--server', 'prefork', '--workers', '0'], /^serve: --workers must be a number from 1 to 32, not "0"$/],
       ['a bad --port', async () => [join(dir(), 'good.ts'), '--port', 'http'], /^serve: --port must be a number from 0 to 65535, not "http"$/],
       ['a missing file', async () => ['/nonexistent/app.ts'], /^serve: no such file or folder: \/nonexistent\/app\.ts$/],
       ['no application export', async () => [join(dir(), 'no-export.ts')], /^serve: no `application` export in no-export\.ts — export function application\(environ, startResponse\) \{ … \}$/],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grade } from '../../grader/engine/index.ts';
 import type { ServerOutcome, SubmissionResult } from '../../grader/results/types.ts';
-import { SERVER_NAMES } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/wsgi/types.ts';
 import { MODEL_MUTANTS } from '../fixtures/submissions/model-mutants.ts';
 import { materialize, MODEL_TEST_ID } from '../fixtures/submissions/mutants.ts';
 
@@ -42,7 +42,7 @@ describe.each(MODEL_MUTANTS)('graded mutant $name', (mutant) => {
     expect(failingIds(result!)).toEqual([MODEL_TEST_ID, ...mutant.caughtByExamples].sort());
   });
 
-  it.each(SERVER_NAMES)('on %s, the model test reports the minimal sequence: transcript, curl lines, message', (server) => {
+  it.each(DEFAULT_TEST_SERVERS)('on %s, the model test reports the minimal sequence: transcript, curl lines, message', (server) => {
     const test = results.get(mutant.name)!.tests.find((t) => t.id === MODEL_TEST_ID)!;
     const outcome: ServerOutcome = test.outcomes[server]!;
     expect(outcome.status).toBe('failed');

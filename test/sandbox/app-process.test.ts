@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAppStartError, startAppProcess, type AppStartError } from '../../grader/sandbox/app-process.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
-import { SERVER_NAMES } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/wsgi/types.ts';
 import { COUNTER_APP, TYPES, get, isGone, killAll, prepared, removeTemps, start, tempDir, writeFiles, type Ready } from './helpers.ts';
 
 let work: string;
@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterEach(killAll);
 afterAll(removeTemps);
 
-describe.each(SERVER_NAMES)('an app process on the %s server', (server) => {
+describe.each(DEFAULT_TEST_SERVERS)('an app process on the %s server', (server) => {
   it('serves the app, and fresh() gives a new instance with new state', async () => {
     const app = await start(counter, server);
     expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -9,10 +9,14 @@
  * much CPU as 15–25 tests (measured: ~55 ms, nearly all of it Node's own
  * start, against 2–4 ms a test).
  */
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client } from 'undici';
 import { startAppProcess } from '../../sandbox/app-process.ts';
+import { startPreforkProcess, type PreforkHandle } from '../../sandbox/prefork-process.ts';
 import type { AppHandle, AppStartFailure, CapturedOutput } from '../../sandbox/types.ts';
-import type { ServerName } from '../../wsgi/types.ts';
+import { DATABASE_KEY, type ServerName } from '../../wsgi/types.ts';
 import { attachRecords } from '../../suite/runtime/context.ts';
 import type { GradingContext } from '../../suite/runtime/context.ts';
 import { createClient } from '../../suite/runtime/http.ts';
@@ -25,7 +29,12 @@ export interface LiveApp {
   pending: GradingContext[];
   /** False until a test ran here: a new process needs no fresh(). */
   used: boolean;
+  /** prefork: kill one worker as a crash would; resolves once its replacement serves. */
+  restartWorker?: (worker: number) => Promise<void>;
 }
+
+/** prefork's workers for grading: two is enough for round robin to split a client's requests. */
+export const GRADING_WORKERS = 2;
 
 export interface PoolSettings {
   bundlePath: string;
@@ -33,7 +42,7 @@ export interface PoolSettings {
   server: ServerName;
   startTimeoutMs: number;
   sandbox: boolean;
-  /** Most processes at once. */
+  /** Most processes at once (prefork: pools of workers). */
   size: number;
 }
 
@@ -62,6 +71,10 @@ export function startFailureOf(error: unknown): AppStartFailure {
   return { kind: 'exited', message: `the app process could not start: ${error instanceof Error ? error.message : String(error)}` };
 }
 
+function isPrefork(handle: AppHandle): handle is PreforkHandle {
+  return handle.server === 'prefork';
+}
+
 /**
  * Process starts are CPU-heavy: a worker starts only this many at once, so a
  * burst of starts cannot push each other past the start timeout.
@@ -78,6 +91,8 @@ export class AppPool {
   private readonly settings: PoolSettings;
   private failed: StartFailed | undefined;
   private warming: Promise<void> | undefined;
+  /** prefork: the folder the workers may write, for the database every worker shares; removed by close(). */
+  private dataDir: string | undefined;
 
   constructor(settings: PoolSettings) {
     this.settings = settings;
@@ -159,6 +174,8 @@ export class AppPool {
       if (live.handle.alive) await this.settle(live);
       await this.discard(live);
     }));
+    if (this.dataDir !== undefined) rmSync(this.dataDir, { recursive: true, force: true });
+    this.dataDir = undefined;
   }
 
   /** What every process of this pool printed, in order of their end. */
@@ -172,14 +189,7 @@ export class AppPool {
     for (let attempt = 1; handle === undefined; attempt++) {
       await starts.acquire();
       try {
-        handle = await startAppProcess({
-          bundlePath: this.settings.bundlePath,
-          sourceDir: this.settings.sourceDir,
-          server: this.settings.server,
-          validate: true,
-          startTimeoutMs: this.settings.startTimeoutMs,
-          sandbox: this.settings.sandbox,
-        });
+        handle = await this.startHandle();
       } catch (error) {
         const failure = startFailureOf(error);
         if (failure.kind !== 'start-timeout' || attempt >= 2) {
@@ -191,7 +201,28 @@ export class AppPool {
       }
     }
     const live: LiveApp = { handle, client: createClient(handle.url), pending: [], used: false };
+    if (isPrefork(handle)) live.restartWorker = (worker) => handle.killWorker(worker);
     this.all.add(live);
     return live;
+  }
+
+  private startHandle(): Promise<AppHandle> {
+    const options = {
+      bundlePath: this.settings.bundlePath,
+      sourceDir: this.settings.sourceDir,
+      server: this.settings.server,
+      validate: true,
+      startTimeoutMs: this.settings.startTimeoutMs,
+      sandbox: this.settings.sandbox,
+    };
+    if (this.settings.server !== 'prefork') return startAppProcess(options);
+    // One database folder per submission, kept across pool restarts: what survives a restart is the point of Level 4.
+    this.dataDir ??= realpathSync(mkdtempSync(join(tmpdir(), 'todo-wsgi-db-')));
+    return startPreforkProcess({
+      ...options,
+      workers: GRADING_WORKERS,
+      writableDir: this.dataDir,
+      environ: { [DATABASE_KEY]: join(this.dataDir, 'todo.sqlite') },
+    });
   }
 }

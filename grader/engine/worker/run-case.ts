@@ -107,6 +107,12 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
     requestTimeoutMs: submission.config.requestTimeoutMs,
     checkDeadline: submission.checkDeadline,
     hung: pool.hung,
+    // answeredBy() needs the records now: attach them early; the rest follow when the process is done.
+    settle: async () => {
+      if (!live.pending.includes(context)) live.pending.push(context);
+      await pool.settle(live);
+    },
+    ...(live.restartWorker === undefined ? {} : { restartWorker: live.restartWorker }),
   });
 
   let failure: Failure | undefined;
@@ -125,7 +131,7 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
   }
   const durationMs = Math.round(performance.now() - started);
 
-  live.pending.push(context);
+  if (!live.pending.includes(context)) live.pending.push(context);
   if (context.transportError?.kind === 'timeout' || !reloaded) {
     // Stuck in a loop, or its app would not reload: this process is of no more use. One that
     // cannot even answer the grader is stuck for good: the same requests will hang a new app too.

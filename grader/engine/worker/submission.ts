@@ -55,7 +55,8 @@ export class SubmissionState {
         server,
         startTimeoutMs: this.config.startTimeoutMs,
         sandbox: this.config.sandbox,
-        size: this.config.processesPerServer,
+        // A prefork pool is already a master and its workers.
+        size: server === 'prefork' ? 1 : this.config.processesPerServer,
       });
       this.pools.set(server, pool);
     }

@@ -21,6 +21,8 @@ export function takeConfig(): ChildConfig {
     typeof value.validate !== 'boolean' ||
     (value.accessLog !== undefined && typeof value.accessLog !== 'boolean') ||
     (value.writableDir !== undefined && typeof value.writableDir !== 'string') ||
+    (value.worker !== undefined && !(Number.isInteger(value.worker) && value.worker >= 1)) ||
+    (value.environ !== undefined && (typeof value.environ !== 'object' || value.environ === null || !Object.values(value.environ).every((v) => typeof v === 'string'))) ||
     !SERVER_NAMES.includes(server as ServerName)
   ) {
     throw new Error(`malformed ${CONFIG_ENV}`);

@@ -6,10 +6,12 @@
  *   → records (request / app-error) in batches: every few ms, and before each reply
  *   ← fresh (re-import the app: new state) and sync (a barrier), each → reply
  */
+import { Socket } from 'node:net';
 import { startServer } from '../../servers/index.ts';
-import type { RunningServer, ServerOptions } from '../../servers/types.ts';
+import { startPreforkWorker } from '../../servers/prefork/worker.ts';
+import type { ServerOptions } from '../../servers/types.ts';
 import type { Application } from '../../wsgi/types.ts';
-import { parseParentMessage, type ChildMessage } from '../protocol.ts';
+import { HANDOFF, parseParentMessage, type ChildMessage } from '../protocol.ts';
 import { takeConfig } from './config.ts';
 import { errorHeadline } from './describe-error.ts';
 import { installGuards } from './guards.ts';
@@ -64,8 +66,11 @@ if (!first.ok) {
   fail({ t: 'load-error', message: first.message });
 } else {
   let current: Application = first.app;
+  const extra = Object.entries(config.environ ?? {});
   // Forwards to the current instance, so fresh() needs no server restart.
   const application: Application = (environ, startResponse) => {
+    // The grader's extension keys (PEP 3333 "environ Variables"), e.g. todo.database.
+    for (const [key, value] of extra) environ[key] = value;
     try {
       return current(environ, startResponse);
     } catch (error) {
@@ -90,25 +95,37 @@ if (!first.ok) {
     },
   };
 
-  let server: RunningServer | undefined;
+  let server: Serving | undefined;
   try {
-    if (config.server === 'prefork') throw new Error('prefork workers are started by the prefork master');
-    server = await startServer(config.server, application, options);
+    server = await serve(application, options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | null)?.code;
     fail({ t: 'listen-error', code: typeof code === 'string' ? code : 'ERROR', message: errorHeadline(error) });
   }
 
   if (server !== undefined) {
+    const serving = server;
     // One queue: replies go out in the order the parent asked.
     let queue: Promise<void> = Promise.resolve();
-    process.on('message', (raw: unknown) => {
+    process.on('message', (raw: unknown, handle: unknown) => {
+      // A prefork worker's connection: served at once, never queued behind a reply.
+      if (isHandoff(raw)) {
+        if (handle instanceof Socket && serving.accept !== undefined) serving.accept(handle);
+        else if (handle instanceof Socket) handle.destroy();
+        return;
+      }
       const message = parseParentMessage(raw);
       if (message === undefined) return;
       queue = queue.then(async () => {
         // A reply is a barrier: the records made before it go first.
         recorder.flush();
         if (message.t === 'sync') return send({ t: 'reply', id: message.id });
+        if (message.t === 'stop') {
+          // Graceful (gunicorn's SIGTERM to a worker): finish what is served, then exit.
+          await serving.close();
+          recorder.flush();
+          return send({ t: 'reply', id: message.id }, () => exit(0));
+        }
         recorder.onAppLoad();
         const next = await loader.load();
         if (next.ok) {
@@ -119,6 +136,23 @@ if (!first.ok) {
         }
       });
     });
-    send({ t: 'ready', url: server.url });
+    send({ t: 'ready', url: serving.url });
   }
+}
+
+/** What serves requests here: a listening server, or a prefork worker fed by its master. */
+interface Serving {
+  url: string;
+  close(): Promise<void>;
+  accept?(socket: Socket): void;
+}
+
+async function serve(application: Application, options: ServerOptions): Promise<Serving> {
+  if (config.server !== 'prefork') return startServer(config.server, application, options);
+  const worker = startPreforkWorker(application, { ...options, worker: config.worker ?? 1, masterPort: config.port });
+  return { url: `http://${config.host}:${config.port}`, close: () => worker.close(), accept: (socket) => worker.accept(socket) };
+}
+
+function isHandoff(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { t?: unknown }).t === HANDOFF;
 }

@@ -77,7 +77,8 @@ export class Recorder {
     const seq = this.nextSeq++;
     this.seqOf.set(environ, seq);
     this.lastSeq = seq;
-    this.add({ t: 'request', seq, environ: stringKeys(environ) });
+    // A wall-clock time with sub-millisecond precision: a prefork pool's records merge by it.
+    this.add({ t: 'request', seq, environ: stringKeys(environ), at: performance.timeOrigin + performance.now() });
     const early = this.preamble;
     this.preamble = [];
     this.printed = 0;

@@ -7,75 +7,34 @@
  *   connection.ts the channel: buffering, pipelining, keep-alive, timeouts
  *   task.ts       environ + shared handler; response framing
  *   errors.ts     answers the server gives by itself
+ *   service.ts    all of the above for accepted sockets
+ *   server.ts     (here) the listener in front of the service
  *
  * The app runs for one request at a time across all connections (the shared
  * serial queue), so wsgi.multithread is false and the app is never re-entered.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { formatAccessLine } from '../common/access-log.ts';
-import { httpDate } from '../common/http-date.ts';
-import { createSerialQueue } from '../common/serial-queue.ts';
 import { serverSoftware } from '../common/software.ts';
 import type { LogSink, RunningServer, ServerOptions, StartServer } from '../types.ts';
-import type { HandlerHooks } from '../../wsgi/handler.ts';
 import type { Application } from '../../wsgi/types.ts';
-import { Connection, type ConnectionContext } from './connection.ts';
-import { LINGER_MS, resolveLimits } from './limits.ts';
-import { serveRequest, type TaskContext } from './task.ts';
+import { createSocketService, type ServiceFlavour } from './service.ts';
+import { SOCKET_POLICY } from './task.ts';
 
-const SOFTWARE = serverSoftware('socket');
-
-function stderrLog(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
+export const SOCKET_FLAVOUR: Readonly<ServiceFlavour> = Object.freeze({
+  software: serverSoftware('socket'),
+  policy: SOCKET_POLICY,
+  prefix: 'socket',
+  keepAlive: true,
+});
 
 /**
  * Start the socket server (grader/servers/types.ts StartServer). Resolves
  * once it listens; close() stops listening and ends every connection.
  */
 export const startSocketServer: StartServer = async (app: Application, options: ServerOptions = {}): Promise<RunningServer> => {
-  const limits = resolveLimits(options.limits);
-  const log: LogSink = options.log ?? stderrLog;
-  const application = options.validate ? (await import('../../wsgi/validate/index.ts')).validate(app) : app;
-  const onAppError = options.onAppError;
-  const hooks: HandlerHooks = { log, software: SOFTWARE, ...(onAppError !== undefined ? { onAppError } : {}) };
-  const enqueue = createSerialQueue();
-  const connections = new Set<Connection>();
+  const log: LogSink = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   // allowHalfOpen: a client that ends its side after sending a request still gets the answer.
   const server = createServer({ allowHalfOpen: true });
-  let task: TaskContext | undefined;
-
-  const context: ConnectionContext = {
-    limits,
-    log,
-    serve: (exchange) => enqueue(() => serveRequest(task!, exchange)),
-    serverHeaders: () => ({ date: httpDate(), server: SOFTWARE }),
-    logRefusal(request, status, remoteAddress) {
-      log(
-        formatAccessLine({
-          ...(remoteAddress !== undefined ? { remoteAddress } : {}),
-          time: new Date(),
-          method: request?.method ?? '-',
-          target: request?.target ?? '-',
-          version: request?.version ?? '-',
-          status,
-          bytes: 0,
-        }),
-      );
-    },
-  };
-
-  server.on('connection', (socket: Socket) => {
-    try {
-      const connection = new Connection(socket, context);
-      connections.add(connection);
-      void connection.closed.then(() => connections.delete(connection));
-    } catch (error) {
-      log(`socket server: could not set up a connection: ${error instanceof Error ? error.message : String(error)}`);
-      socket.destroy();
-    }
-  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -88,7 +47,8 @@ export const startSocketServer: StartServer = async (app: Application, options: 
   server.on('error', (error: Error) => log(`socket server: ${error.message}`));
 
   const address = server.address() as AddressInfo;
-  task = { app: application, hooks, log, errors: options.errors ?? log, serverPort: address.port, ...(options.onEnviron ? { onEnviron: options.onEnviron } : {}) };
+  const service = createSocketService(app, { ...options, log }, SOCKET_FLAVOUR, address.port);
+  server.on('connection', (socket: Socket) => service.accept(socket));
   const host = options.host ?? '127.0.0.1';
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
@@ -99,14 +59,7 @@ export const startSocketServer: StartServer = async (app: Application, options: 
     port: address.port,
     async close(): Promise<void> {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Idle connections close now; busy ones after their response; none outlives the linger.
-      for (const connection of connections) connection.shutdown();
-      const all = Promise.all([...connections].map((c) => c.closed));
-      const timer = setTimeout(() => {
-        for (const connection of connections) connection.destroy();
-      }, LINGER_MS);
-      await all;
-      clearTimeout(timer);
+      await service.close();
       await stopped;
     },
   };

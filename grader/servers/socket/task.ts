@@ -36,6 +36,14 @@ export const SOCKET_POLICY: Readonly<EnvironPolicy> = Object.freeze({
 
 export interface TaskContext {
   readonly app: Application;
+  /** The environ policy: SOCKET_POLICY, or prefork's (multiprocess). */
+  readonly policy: Readonly<EnvironPolicy>;
+  /** Prefix of the server's extension keys (PEP 3333: named after the server), e.g. "socket". */
+  readonly prefix: string;
+  /** More extension keys, the same for every request (e.g. prefork.worker). */
+  readonly extensions?: Readonly<Record<string, unknown>>;
+  /** False: one request per connection (as gunicorn's sync workers), whatever the client asks. */
+  readonly keepAlive: boolean;
   readonly hooks: HandlerHooks;
   readonly log: LogSink;
   /** wsgi.errors lines. */
@@ -47,18 +55,19 @@ export interface TaskContext {
 /** One policy per connection: its extension keys depend on the connection only. */
 const POLICIES = new WeakMap<Channel, EnvironPolicy>();
 
-function policyFor(channel: Channel): EnvironPolicy {
+function policyFor(ctx: TaskContext, channel: Channel): EnvironPolicy {
   let policy = POLICIES.get(channel);
   if (policy === undefined) {
     // PEP 3333 "environ Variables": extension keys are prefixed with the server's name.
     // Like waitress.client_disconnected: lets a long response stop early. It asks the
     // connection, so one function serves every request on it (buildEnviron copies it in).
     const extensions = {
-      'socket.client_disconnected'(): boolean {
+      ...ctx.extensions,
+      [`${ctx.prefix}.client_disconnected`](): boolean {
         return channel.clientGone || channel.peerEnded;
       },
     };
-    policy = { ...SOCKET_POLICY, extensions: () => extensions };
+    policy = { ...ctx.policy, extensions: () => extensions };
     POLICIES.set(channel, policy);
   }
   return policy;
@@ -80,7 +89,7 @@ export function serveRequest(ctx: TaskContext, exchange: Exchange): MaybePromise
     chunked: request.framing.kind === 'chunked',
   };
   if (remoteAddress !== undefined) head.remoteAddress = remoteAddress;
-  const environ = buildEnviron(head, body, policyFor(channel), ctx.errors);
+  const environ = buildEnviron(head, body, policyFor(ctx, channel), ctx.errors);
   if (ctx.onEnviron !== undefined) {
     try {
       ctx.onEnviron(environ);
@@ -88,7 +97,7 @@ export function serveRequest(ctx: TaskContext, exchange: Exchange): MaybePromise
       ctx.log(`socket server: onEnviron hook failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const writer = new ResponseWriter(channel, request);
+  const writer = new ResponseWriter(channel, request, ctx.keepAlive);
   const running = runApplication(ctx.app, environ, writer, ctx.hooks);
   // No closure on the common path, where the response went out without waiting.
   if (!isThenable(running)) return served(ctx, exchange, remoteAddress, writer, running);
@@ -132,10 +141,11 @@ export class ResponseWriter implements ResponseTransport {
   /** Whether the connection may carry another request after this response. */
   keepAlive: boolean;
 
-  constructor(channel: Channel, request: ParsedRequest) {
+  constructor(channel: Channel, request: ParsedRequest, keepAlive = true) {
     this.channel = channel;
     this.request = request;
-    this.keepAlive = request.keepAlive;
+    // RFC 9112 §9.3: persistence is the default, but a server may close after any response (it says so: §9.6).
+    this.keepAlive = request.keepAlive && keepAlive;
   }
 
   get clientGone(): boolean {
