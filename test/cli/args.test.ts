@@ -46,8 +46,9 @@ describe('grade', () => {
 describe('serve', () => {
   test('an app and its options', () => {
     expect(parseServeArgs(['app.ts', '--server=socket', '--port', '0', '--validate'])).toEqual({
-      kind: 'serve', appPath: 'app.ts', server: 'socket', port: 0, host: '127.0.0.1', validate: true, sandbox: false,
+      kind: 'serve', appPath: 'app.ts', server: 'socket', workers: 2, port: 0, host: '127.0.0.1', validate: true, sandbox: false,
     });
+    expect(parseServeArgs(['app.ts', '--server', 'prefork', '--workers', '4'])).toMatchObject({ server: 'prefork', workers: 4 });
   });
 
   test('-h, --help and --version need no app', () => {
