@@ -153,7 +153,12 @@ class Serve {
     const checks = [this.args.validate ? 'validate on' : 'validate off', this.args.sandbox ? 'sandbox on' : 'sandbox off'];
     const server = this.args.server === 'prefork' ? `prefork server (${this.args.workers} worker${this.args.workers === 1 ? '' : 's'})` : `${this.args.server} server`;
     say(`Serving ${shown(this.sourcePath)} with the ${server} at ${app.url}/ (${checks.join(', ')})`);
-    if (this.args.server === 'prefork') say(`environ['${DATABASE_KEY}'] = ${join(this.dataDir(), 'todo.sqlite')} (kept until this server stops)`);
+    if (this.args.server === 'prefork') {
+      say(`environ['${DATABASE_KEY}'] = ${join(this.dataDir(), 'todo.sqlite')} (kept until this server stops)`);
+      if (process.getBuiltinModule('node:sqlite') === undefined) {
+        say(`Note: node:sqlite needs Node 22.13+ (this is ${process.version}): each worker keeps its own state, whatever the app does.`);
+      }
+    }
     say('Reloads when its .ts files change. Press Ctrl-C to stop.');
     return undefined;
   }

@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { PROJECT_DIR, TYPES, get, isGone, removeTemps, tempDir, writeFiles } from '../sandbox/helpers.ts';
 
@@ -140,6 +141,27 @@ describe('npm run serve', () => {
     await run.exit;
     await vi.waitFor(() => expect(tree.filter((row) => !isGone(row.pid))).toEqual([]), { timeout: 10_000 });
     expect(await get(url!, '/', 2000)).toHaveProperty('error');
+  });
+
+  it('serves on prefork: N workers sharing the database, each request logged with its worker, SIGTERM stops them all', async () => {
+    const run = serve('solution/app.ts', '--port', '0', '--server', 'prefork', '--workers', '3');
+    const [, url] = await waitFor(run.stdout, /with the prefork server \(3 workers\) at (http:\/\/127\.0\.0\.1:\d+)\//);
+    expect(run.stdout()).toMatch(/environ\['todo\.database'\] = .*todo\.sqlite/);
+    const workers = descendants(run.child.pid!).filter((row) => row.command.includes('runtime-'));
+    expect(workers).toHaveLength(3);
+    const created = await request(`${url}/todos`, { method: 'POST', body: '{"title": "Buy milk"}', headers: { 'content-type': 'application/json' } });
+    expect(created.statusCode).toBe(201);
+    const { id } = (await created.body.json()) as { id: number };
+    const seen = [];
+    for (let i = 0; i < 3; i++) seen.push(await get(url!, `/todos/${id}`));
+    // Where node:sqlite exists the solution keeps its to-dos in the database every worker opens.
+    if (process.getBuiltinModule('node:sqlite') !== undefined) expect(seen.map((got) => ('status' in got ? got.status : got.error))).toEqual([200, 200, 200]);
+    else expect(run.stdout()).toMatch(/node:sqlite needs Node 22\.13\+ .* each worker keeps its own state/);
+    // Round robin: the four requests were answered by all three workers.
+    for (const worker of [1, 2, 3]) await waitFor(run.stderr, new RegExp(`\\[worker ${worker}\\] 127\\.0\\.0\\.1 - - \\[`));
+    process.kill(serveProcess(run), 'SIGTERM');
+    expect(await run.exit).toBe(0);
+    await vi.waitFor(() => expect(workers.filter((row) => !isGone(row.pid))).toEqual([]), { timeout: 10_000 });
   });
 
   it('-h and --help print the usage, --version the version', async () => {
