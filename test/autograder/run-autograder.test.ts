@@ -133,7 +133,11 @@ describe.skipIf(!hasCli)('run_autograder with the grader', () => {
     expect(run.status).toBe(0);
     const r = asResults(run.results);
     expect(r.tests.length).toBeGreaterThan(0);
-    expect(r.tests.every((t) => / \[(simple|socket)\]$/.test(t.name))).toBe(true);
+    expect(r.tests.every((t) => / \[(simple|socket|prefork)\]$/.test(t.name))).toBe(true);
+    // Level 4 runs on prefork only, every other test on simple and socket.
+    const prefork = r.tests.filter((t) => t.name.endsWith(' [prefork]'));
+    expect(prefork.length).toBeGreaterThan(0);
+    expect(prefork.every((t) => /\bl4\./.test(t.name) || /state|worker/i.test(t.name))).toBe(true);
     expect(r.score).toBeGreaterThan(0);
     expect(r.score).toBeCloseTo(r.tests.reduce((n, t) => n + t.score, 0));
     expect(existsSync(join(root, 'results', 'results.grader.json'))).toBe(false);
