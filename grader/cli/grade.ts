@@ -38,7 +38,8 @@ function optionsOf(args: GradeArgs): GradeOptions {
 }
 
 function allPassed(run: GradeRun): boolean {
-  return run.submissions.every((sub) => sub.tests.every((test) => Object.values(test.outcomes).every((o) => o.status === 'passed')));
+  // A test skipped on this machine (level 4 without node:sqlite) neither passes nor fails.
+  return run.submissions.every((sub) => sub.tests.every((test) => Object.values(test.outcomes).every((o) => o.status === 'passed' || o.status === 'skipped')));
 }
 
 /** The one line for a lone submission that cannot be loaded (exit 2), if that is the case. */

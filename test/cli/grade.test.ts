@@ -35,6 +35,7 @@ let typed: Result;
 let untyped: Result;
 let chosen: Result;
 let printing: Result;
+let all: Result;
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'broken'));
@@ -46,7 +47,7 @@ beforeAll(async () => {
     "startResponse('501 Not Implemented', headers);",
     "console.log('saw', environ.REQUEST_METHOD, environ.PATH_INFO); console.error('to stderr'); (environ['wsgi.errors'] as { write(s: string): void }).write('to wsgi.errors\\n'); startResponse('501 Not Implemented', headers);",
   ));
-  [solution, starter, broken, typed, untyped, chosen, printing] = await Promise.all([
+  [solution, starter, broken, typed, untyped, chosen, printing, all] = await Promise.all([
     runGrade(['solution/app.ts', '--tier', 'core']),
     runGrade(['starter/app.ts', '--tier', 'core', '--json', join(dir, 'out', 'starter.json')]),
     runGrade([join(dir, 'broken'), '--json', join(dir, 'broken.json')]),
@@ -54,6 +55,7 @@ beforeAll(async () => {
     runGrade([join(dir, 'typed.ts'), '--tier', 'core']),
     runGrade(['solution', '--test', 'core.create', '--test', 'EMPTY JSON ARRAY', '--server', 'socket', '--json', join(dir, 'chosen.json')]),
     runGrade([join(dir, 'printing.ts'), '--test', 'core.list.empty-array'], { FORCE_COLOR: '1' }),
+    runGrade(['solution', '--tier', 'all']),
   ]);
 }, 180_000);
 
@@ -63,6 +65,18 @@ test('exit 0 when every selected test passed', () => {
   expect(solution.stderr).toBe('');
   expect(solution.code).toBe(0);
   expect(solution.stdout).toMatch(/total/);
+});
+
+test('--tier all: level 4 runs on prefork where Node has node:sqlite, and is skipped with the reason where not; exit 0 either way', () => {
+  expect(all.stderr).toBe('');
+  expect(all.code).toBe(0);
+  expect(all.stdout).toMatch(/servers +simple, socket, prefork/);
+  if (process.getBuiltinModule('node:sqlite') !== undefined) {
+    expect(all.stdout).toMatch(/^Level 4: state that survives the server +15\/15$/m);
+    expect(all.stdout).toMatch(/✓ prefork/);
+  } else {
+    expect(all.stdout).toMatch(/^ {2}– not run: level 4 needs node:sqlite, which Node 22\.13\+ has; this is Node/m);
+  }
 });
 
 test('exit 1 when some failed; --json writes the run (folders created as needed)', () => {
