@@ -34,19 +34,21 @@ export function environDiff(a: readonly Exchange[], b: readonly Exchange[], serv
   return diff.sort((x, y) => absentSomewhere(x) - absentSomewhere(y));
 }
 
+/**
+ * Where a test ran on several servers (simple and socket; prefork too when a
+ * suite names all three) and passed on some but not all: the first server it
+ * passed on against the first it failed on.
+ */
 export function portabilityOf(test: Pick<TestResult, 'outcomes'>, servers: readonly ServerName[]): Portability | undefined {
-  if (servers.length !== 2) return undefined;
-  const [first, second] = servers as [ServerName, ServerName];
-  const a = test.outcomes[first];
-  const b = test.outcomes[second];
-  if (a === undefined || b === undefined || (a.status === 'passed') === (b.status === 'passed')) return undefined;
-  if (a.status === 'skipped' || b.status === 'skipped') return undefined;
   // A test that failed before sending anything (the app did not start) says nothing about the servers.
-  if (a.transcript.length === 0 || b.transcript.length === 0) return undefined;
-  const passed = a.status === 'passed' ? first : second;
-  return {
-    passedOn: passed,
-    failedOn: passed === first ? second : first,
-    environDiff: environDiff(a.transcript, b.transcript, [first, second]),
-  };
+  const ran = servers.filter((server) => {
+    const outcome = test.outcomes[server];
+    return outcome !== undefined && outcome.status !== 'skipped' && outcome.transcript.length > 0;
+  });
+  const passedOn = ran.find((server) => test.outcomes[server]?.status === 'passed');
+  const failedOn = ran.find((server) => test.outcomes[server]?.status === 'failed');
+  if (passedOn === undefined || failedOn === undefined) return undefined;
+  const pair: [ServerName, ServerName] = ran.indexOf(passedOn) < ran.indexOf(failedOn) ? [passedOn, failedOn] : [failedOn, passedOn];
+  const [a, b] = pair.map((server) => test.outcomes[server]!.transcript);
+  return { passedOn, failedOn, environDiff: environDiff(a!, b!, pair) };
 }

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import type { Exchange, ServerOutcome, TestResult } from '../../grader/results/types.ts';
+import type { Exchange, ServerName, ServerOutcome, TestResult } from '../../grader/results/types.ts';
 import { environDiff, portabilityOf } from '../../grader/engine/portability.ts';
 import { richardsonLevel, scoreTests } from '../../grader/engine/scoring.ts';
 
 const SERVERS = ['simple', 'socket'] as const;
 
-function outcome(server: 'simple' | 'socket', passed: boolean, points: number, environ?: Record<string, string>): ServerOutcome {
+function outcome(server: ServerName, passed: boolean, points: number, environ?: Record<string, string>): ServerOutcome {
   const transcript: Exchange[] = [{ request: { method: 'POST', target: '/', headers: [] }, durationMs: 1, ...(environ ? { environ } : {}) }];
   return { server, status: passed ? 'passed' : 'failed', score: passed ? points / 2 : 0, maxScore: points / 2, transcript, curl: [], durationMs: 1 };
 }
@@ -61,5 +61,19 @@ describe('portability', () => {
     expect(portabilityOf(test1, SERVERS)).toEqual({ passedOn: 'socket', failedOn: 'simple', environDiff: [{ key: 'CONTENT_TYPE', simple: 'text/plain' }] });
     expect(portabilityOf(result('y', 'core', 1, true, true), SERVERS)).toBeUndefined();
     expect(portabilityOf(result('z', 'core', 1, false, false), SERVERS)).toBeUndefined();
+  });
+
+  test('with prefork too, the first server it passed on is compared with the first it failed on; a skipped one is left out', () => {
+    const three: TestResult = {
+      ...result('w', 'core', 3, true, true),
+      outcomes: {
+        simple: outcome('simple', true, 3, { CONTENT_LENGTH: '' }),
+        socket: outcome('socket', true, 3, {}),
+        prefork: outcome('prefork', false, 3, { 'wsgi.multiprocess': 'true' }),
+      },
+    };
+    expect(portabilityOf(three, ['simple', 'socket', 'prefork'])).toEqual({ passedOn: 'simple', failedOn: 'prefork', environDiff: [{ key: 'CONTENT_LENGTH', simple: '' }] });
+    const skipped: TestResult = { ...three, outcomes: { ...three.outcomes, prefork: { ...outcome('prefork', false, 3), status: 'skipped' } } };
+    expect(portabilityOf(skipped, ['simple', 'socket', 'prefork'])).toBeUndefined();
   });
 });
