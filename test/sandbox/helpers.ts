@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { prepareSubmission } from '../../grader/sandbox/prepare.ts';
 import { startAppProcess, type AppProcessHandle, type StartAppOptions } from '../../grader/sandbox/app-process.ts';
+import { startPreforkProcess, type PreforkHandle, type PreforkOptions } from '../../grader/sandbox/prefork-process.ts';
 import type { PreparedSubmission } from '../../grader/sandbox/types.ts';
 import type { ServerName } from '../../grader/wsgi/types.ts';
 
@@ -49,18 +50,21 @@ export async function prepared(sourcePath: string, workDir: string): Promise<Rea
 
 const handles = new Set<AppProcessHandle>();
 
+/** An app process on `server`; on prefork, a pool (two workers unless `extra` says otherwise). */
 export async function start(
   submission: Ready,
   server: ServerName,
   extra: Partial<StartAppOptions> = {},
 ): Promise<AppProcessHandle> {
-  const handle = await startAppProcess({
-    bundlePath: submission.bundlePath,
-    sourceDir: submission.sourceDir,
-    server,
-    validate: true,
-    ...extra,
-  });
+  const options = { bundlePath: submission.bundlePath, sourceDir: submission.sourceDir, server, validate: true, ...extra };
+  const handle = server === 'prefork' ? await startPreforkProcess(options) : await startAppProcess(options);
+  handles.add(handle);
+  return handle;
+}
+
+/** A prefork pool that is always killed. */
+export async function startPrefork(submission: Ready, extra: Partial<PreforkOptions> = {}): Promise<PreforkHandle> {
+  const handle = await startPreforkProcess({ bundlePath: submission.bundlePath, sourceDir: submission.sourceDir, server: 'prefork', validate: true, ...extra });
   handles.add(handle);
   return handle;
 }

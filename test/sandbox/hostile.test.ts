@@ -4,11 +4,13 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAppStartError, type AppProcessHandle, type AppStartError } from '../../grader/sandbox/app-process.ts';
+import type { PreforkHandle } from '../../grader/sandbox/prefork-process.ts';
 import { CONFIG_ENV } from '../../grader/sandbox/protocol.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
-import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, removeTemps, start, tempDir, writeFiles, type Ready } from './helpers.ts';
+import type { ServerName } from '../../grader/wsgi/types.ts';
+import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, removeTemps, start, startPrefork, tempDir, writeFiles, type Ready } from './helpers.ts';
 
 const NAMES = readdirSync(HOSTILE_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -19,8 +21,8 @@ let work: string;
 let bystander: AppProcessHandle;
 const hostile: Record<string, Ready> = {};
 
-async function startFailure(name: string, startTimeoutMs?: number): Promise<AppStartError> {
-  const error = await start(hostile[name]!, 'simple', startTimeoutMs === undefined ? {} : { startTimeoutMs }).then(
+async function startFailure(name: string, server: ServerName, startTimeoutMs?: number): Promise<AppStartError> {
+  const error = await start(hostile[name]!, server, startTimeoutMs === undefined ? {} : { startTimeoutMs }).then(
     () => undefined,
     (reason: unknown) => reason,
   );
@@ -54,20 +56,21 @@ afterAll(async () => {
   removeTemps();
 });
 
-describe('hostile submissions', () => {
+// prefork's workers are app processes too, under the same flags: each fixture is confined there as well.
+describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (server) => {
   it('an infinite loop at import: start-timeout, and the process is gone', async () => {
-    const error = await startFailure('loop-at-import', 1500);
+    const error = await startFailure('loop-at-import', server, 1500);
     expect(error.failure).toEqual({ kind: 'start-timeout', message: 'the app did not start within 1.5 s — an infinite loop at import?' });
     expect(isGone(error.pid!)).toBe(true);
   });
 
   it('an exception at import: a load error pointing at the line', async () => {
-    const error = await startFailure('throw-at-import');
+    const error = await startFailure('throw-at-import', server);
     expect(error.failure).toEqual({ kind: 'load-error', message: 'app.ts threw while loading: Error: broken at import (app.ts:5:9)' });
   });
 
-  it('an infinite loop in a handler: no answer, but the grader can still kill it', async () => {
-    const app = await start(hostile['loop-in-handler']!, 'simple');
+  it.skipIf(server === 'prefork')('an infinite loop in a handler: no answer, but the grader can still kill it', async () => {
+    const app = await start(hostile['loop-in-handler']!, server);
     const got = await get(app.url, '/', 1000);
     expect(got).toHaveProperty('error');
     expect(app.alive).toBe(true);
@@ -76,8 +79,8 @@ describe('hostile submissions', () => {
     expect(isGone(app.pid)).toBe(true);
   });
 
-  it('process.exit() in a handler: the exit reason says so', async () => {
-    const app = await start(hostile['exit-in-handler']!, 'simple');
+  it.skipIf(server === 'prefork')('process.exit() in a handler: the exit reason says so', async () => {
+    const app = await start(hostile['exit-in-handler']!, server);
     expect(await get(app.url, '/')).toHaveProperty('error');
     expect(await app.exited).toEqual({
       code: 3,
@@ -89,7 +92,7 @@ describe('hostile submissions', () => {
   });
 
   it.each(['write-file', 'spawn-process', 'worker-thread'])('%s: denied, the request fails with 500, nothing is created', async (name) => {
-    const app = await start(hostile[name]!, 'simple');
+    const app = await start(hostile[name]!, server);
     await expectDenied(app);
     expect(existsSync(`/tmp/todo-wsgi-pwned-${name}`)).toBe(false);
     expect(app.alive).toBe(true);
@@ -99,14 +102,14 @@ describe('hostile submissions', () => {
   it.runIf(process.getBuiltinModule('node:sqlite') !== undefined).each(['', 'attach', 'vacuum'])(
     'sqlite-write (%s): a database outside its folder is denied, nothing is created',
     async (how) => {
-      const app = await start(hostile['sqlite-write']!, 'simple');
+      const app = await start(hostile['sqlite-write']!, server);
       await expectDenied(app, `/?${how}`);
       expect(existsSync('/tmp/todo-wsgi-pwned-sqlite-write')).toBe(false);
     },
   );
 
   it('reading outside its folder is denied; its own folder is readable', async () => {
-    const app = await start(hostile['read-outside']!, 'simple');
+    const app = await start(hostile['read-outside']!, server);
     await expectDenied(app, `/?${encodeURIComponent('/etc/hostname')}`);
     await expectDenied(app, `/?${encodeURIComponent(join(PROJECT_DIR, 'grader', 'suite', 'define.ts'))}`);
     await expectDenied(app, `/?${encodeURIComponent(join(HOSTILE_DIR, 'fake-score', 'app.ts'))}`);
@@ -115,12 +118,12 @@ describe('hostile submissions', () => {
   });
 
   it('signalling the grader is refused', async () => {
-    const app = await start(hostile['signal-parent']!, 'simple');
+    const app = await start(hostile['signal-parent']!, server);
     await expectDenied(app);
   });
 
-  it('unbounded memory: the exit reason says it ran out of memory', async () => {
-    const app = await start(hostile['memory-hog']!, 'simple', { memoryMb: 64 });
+  it.skipIf(server === 'prefork')('unbounded memory: the exit reason says it ran out of memory', async () => {
+    const app = await start(hostile['memory-hog']!, server, { memoryMb: 64 });
     expect(await get(app.url, '/', 60_000)).toHaveProperty('error');
     const exit = await app.exited;
     expect(exit.reason).toBe('the app ran out of memory (its heap is limited to 64 MB) — does something grow without bound?');
@@ -128,7 +131,7 @@ describe('hostile submissions', () => {
   });
 
   it('a fake score on stdout is captured as text, and nothing reads it', async () => {
-    const app = await start(hostile['fake-score']!, 'simple');
+    const app = await start(hostile['fake-score']!, server);
     expect(await get(app.url, '/')).toEqual({ status: 404, text: 'nothing here\n' });
     const records = await app.drainRecords();
     expect(records).toHaveLength(1);
@@ -140,7 +143,7 @@ describe('hostile submissions', () => {
   });
 
   it('forged IPC messages are ignored', async () => {
-    const app = await start(hostile['forge-ipc']!, 'simple');
+    const app = await start(hostile['forge-ipc']!, server);
     expect(app.url).not.toBe('http://127.0.0.1:1');
     expect(await get(app.url, '/')).toEqual({ status: 200, text: 'genuine\n' });
     await app.fresh();
@@ -150,7 +153,7 @@ describe('hostile submissions', () => {
   it("the grader's environment and the child's configuration stay out of reach", async () => {
     process.env.WSGI_KIT_TEST_SECRET = 'hunter2';
     try {
-      const app = await start(hostile['env-dump']!, 'simple');
+      const app = await start(hostile['env-dump']!, server);
       const got = await get(app.url, '/');
       expect(got).toMatchObject({ status: 200 });
       const text = 'text' in got ? got.text : '';
@@ -168,5 +171,44 @@ describe('hostile submissions', () => {
       const bundleDir = join(hostile[name]!.bundlePath, '..');
       expect(readdirSync(bundleDir).sort()).toEqual(['app.cjs', 'submission.json']);
     }
+  });
+});
+
+describe('on prefork, a worker that hangs, exits or runs out of memory is replaced; the master stays', () => {
+  async function pool(name: string, extra: { timeoutMs?: number; memoryMb?: number } = {}): Promise<{ app: PreforkHandle; log: string[] }> {
+    const log: string[] = [];
+    const app = await startPrefork(hostile[name]!, { workers: 2, log: (line) => log.push(line), ...extra });
+    return { app, log };
+  }
+
+  /** Worker 1 (whose pid was `first` before the request it got) was replaced, for the reason in the log. */
+  async function replaced(app: PreforkHandle, first: number, log: string[], pattern: RegExp): Promise<void> {
+    await vi.waitFor(() => expect(app.workers()[0]!.restarts).toBeGreaterThanOrEqual(1), { timeout: 20_000, interval: 50 });
+    await vi.waitFor(() => expect(app.workers()[0]!.alive).toBe(true), { timeout: 20_000, interval: 50 });
+    expect(log.join('\n')).toMatch(pattern);
+    expect(isGone(first)).toBe(true);
+    expect(app.alive).toBe(true);
+  }
+
+  it('an infinite loop in a handler: the heartbeat kills the worker and starts another', async () => {
+    const { app, log } = await pool('loop-in-handler', { timeoutMs: 1000 });
+    const first = app.workers()[0]!.pid!;
+    expect(await get(app.url, '/', 1500)).toHaveProperty('error');
+    await replaced(app, first, log, /prefork: worker 1 \(pid \d+\) timed out \(no answer to the heartbeat within 1 s/);
+  });
+
+  it('process.exit() in a handler: the worker is replaced and the log says why', async () => {
+    const { app, log } = await pool('exit-in-handler');
+    const first = app.workers()[0]!.pid!;
+    expect(await get(app.url, '/')).toHaveProperty('error');
+    await replaced(app, first, log, /prefork: worker 1 \(pid \d+\) exited: the app called process\.exit\(3\)/);
+    expect((await app.drainRecords()).map((r) => [r.worker, r.environ.PATH_INFO])).toEqual([[1, '/']]);
+  });
+
+  it('unbounded memory: the worker is replaced and the log says it ran out of memory', async () => {
+    const { app, log } = await pool('memory-hog', { memoryMb: 64 });
+    const first = app.workers()[0]!.pid!;
+    expect(await get(app.url, '/', 60_000)).toHaveProperty('error');
+    await replaced(app, first, log, /exited: the app ran out of memory \(its heap is limited to 64 MB\)/);
   });
 });

@@ -166,7 +166,10 @@ export class Arbiter {
     if (this.closing) return;
     this.closing = true;
     clearInterval(this.heartbeat);
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Stops listening now. Its callback is not awaited: for connections handed to a worker it waits
+    // on that worker's IPC channel (node:net's _setupWorker), which a killed worker never answers;
+    // the workers' own stop() is what lets their connections finish.
+    this.server.close();
     for (const socket of this.waiting.splice(0)) socket.destroy();
     await Promise.allSettled(this.slots.map((slot) => slot.starting));
     const workers = this.live();
@@ -178,7 +181,6 @@ export class Arbiter {
       clearTimeout(timer);
       if (outcome === 'late') await worker.kill();
     }));
-    await stopped;
   }
 
   /** Round robin over the live workers; with none up, the connection waits for one (bounded). */
