@@ -55,6 +55,8 @@ export function startPreforkWorker(app: Application, options: PreforkWorkerOptio
       // As the socket server's own listener: a client that ends its side after sending still gets the answer.
       socket.allowHalfOpen = true;
       service.accept(socket);
+      // The master accepted it paused (so that it reads no byte); reading starts here.
+      socket.resume();
     },
     close: () => service.close(),
     get size() {
