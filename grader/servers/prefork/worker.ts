@@ -55,6 +55,9 @@ export function startPreforkWorker(app: Application, options: PreforkWorkerOptio
       // As the socket server's own listener: a client that ends its side after sending still gets the answer.
       socket.allowHalfOpen = true;
       service.accept(socket);
+      // The master listens with pauseOnConnect: a connection it hands over in this process arrives paused,
+      // and nothing would read it (one passed over IPC is a new socket, flowing once read; resume() is harmless there).
+      socket.resume();
     },
     close: () => service.close(),
     get size() {
