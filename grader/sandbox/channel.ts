@@ -106,9 +106,13 @@ export class Channel {
   hand(message: object, handle: Socket): boolean {
     if (this.closed || !this.child.connected) return false;
     try {
-      return this.child.send(message, handle, (error) => {
+      // send()'s false is backpressure, not refusal: the message is queued all the same (behind a handle
+      // the child has not acknowledged yet, while it is busy). Reporting it as refused made the master hand
+      // the same connection to another worker too.
+      this.child.send(message, handle, (error) => {
         if (error !== null) handle.destroy();
       });
+      return true;
     } catch {
       return false;
     }
