@@ -55,6 +55,16 @@ async function startArbiter(options: Partial<ArbiterOptions> & { spawn: SpawnWor
   return { arbiter, logs };
 }
 
+/** Resolves with the worker process that starts the next /slow request (it prints when it does). */
+async function nextSlow(): Promise<AppProcessHandle> {
+  const handles = [...processes].filter((handle) => handle.alive);
+  const seen = (handle: AppProcessHandle): number => handle.output().stdout.split('slow request started').length;
+  const before = handles.map(seen);
+  let busy: AppProcessHandle | undefined;
+  await until(() => (busy = handles.find((handle, i) => seen(handle) > before[i]!)) !== undefined, 'the slow request to reach the app');
+  return busy!;
+}
+
 /** The slot's worker is up and is not `pid` (it was replaced). */
 function replaced(arbiter: Arbiter, index: number, pid: number): boolean {
   const info = arbiter.workers()[index - 1]!;
@@ -102,9 +112,9 @@ describe('a pool of two workers', () => {
   });
 
   it('connections handed to a busy worker wait for it; none is given to two workers', async () => {
-    const handles = [...processes].filter((handle) => handle.alive);
+    const started = nextSlow();
     const slow = who(arbiter.url, '/slow');
-    await until(() => handles.some((handle) => handle.output().stdout.includes('slow request started')), 'the slow request to reach the app');
+    await started;
     // Half of these go to the worker that is blocked in the app; they queue behind it.
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => who(arbiter.url, `/queued?${i}`)));
     const busy = await slow;
@@ -127,6 +137,25 @@ describe('a pool of two workers', () => {
     const answers = [await who(arbiter.url), await who(arbiter.url)];
     expect(answers.map((a) => a.worker).sort()).toEqual([1, 2]);
     expect(answers.find((a) => a.worker === 1)?.pid).toBe(info.pid);
+  });
+
+  it('connections handed to a worker that dies before serving them are closed, not left hanging', async () => {
+    const started = nextSlow();
+    const slow = get(arbiter.url, '/slow');
+    const busy = await started;
+    const index = arbiter.workers().find((w) => w.pid === busy.pid)!.index;
+    // Half of these queue behind the slow request, on the worker about to die; the other half are answered.
+    let answered = 0;
+    const burst = Promise.all(Array.from({ length: 6 }, (_, i) => get(arbiter.url, `/doomed?${i}`).finally(() => (answered += 1))));
+    await until(() => answered >= 3, 'the other worker to answer its share');
+    process.kill(busy.pid, 'SIGKILL');
+    const answers = [await slow, ...(await burst)];
+    const lost = answers.filter((answer) => 'error' in answer);
+    expect(lost.length).toBeGreaterThanOrEqual(1);
+    // Each lost one was reset by the master, not abandoned until the client gave up.
+    for (const answer of lost) expect(answer).toMatchObject({ error: expect.not.stringMatching(/Timeout/) });
+    expect(answers.filter((answer) => 'status' in answer && answer.status === 200)).toHaveLength(answers.length - lost.length);
+    await until(() => replaced(arbiter, index, busy.pid), 'the dead worker to be replaced');
   });
 
   it('killWorker() replaces the worker and resolves once the new one serves', async () => {
@@ -158,9 +187,9 @@ describe('a pool of two workers', () => {
 
   it('close() lets a request in progress finish, then every worker is gone and the port is closed', async () => {
     const pids = arbiter.workers().map((w) => w.pid!);
+    const started = nextSlow();
     const slow = who(arbiter.url, '/slow');
-    const handles = [...processes].filter((handle) => pids.includes(handle.pid));
-    await until(() => handles.some((handle) => handle.output().stdout.includes('slow request started')), 'the slow request to reach the app');
+    await started;
     await arbiter.close();
     expect(await slow).toMatchObject({ path: '/slow' });
     for (const pid of pids) expect(isGone(pid)).toBe(true);
