@@ -32,6 +32,8 @@ export class Channel {
   /** Recent records by sequence number, so errors arriving late still find theirs. */
   private readonly bySeq = new Map<number, RequestRecord>();
   private closed = false;
+  /** Connections handed over but not yet written to the child (queued behind one it has not acknowledged). */
+  private readonly handed = new Set<Socket>();
 
   constructor(
     private readonly child: ChildProcess,
@@ -106,9 +108,16 @@ export class Channel {
   hand(message: object, handle: Socket): boolean {
     if (this.closed || !this.child.connected) return false;
     try {
-      return this.child.send(message, handle, (error) => {
+      // send()'s false is backpressure, not refusal: the message is queued all the same (behind a handle
+      // the child has not acknowledged yet, while it is busy). Reporting it as refused made the master hand
+      // the same connection to another worker too.
+      this.handed.add(handle);
+      this.child.send(message, handle, (error) => {
+        // Written: the connection is the child's now (or, on error, nobody's).
+        this.handed.delete(handle);
         if (error !== null) handle.destroy();
       });
+      return true;
     } catch {
       return false;
     }
@@ -124,6 +133,18 @@ export class Channel {
   /** The process ended: nobody will answer any more. */
   close(): void {
     this.closed = true;
+    // Node drops its queue of unsent handles when the child goes, without a callback: end those
+    // connections here, or their clients wait on a socket nobody will ever serve.
+    for (const socket of this.handed) socket.destroy();
+    this.handed.clear();
+    // The one written but not yet acknowledged: Node keeps its copy of the handle until the child's
+    // acknowledgement, which will never come. No public API reaches it; without this, that client hangs.
+    const pending = (this.child as unknown as { _pendingMessage?: { handle?: { close?: () => void } } | null })._pendingMessage;
+    try {
+      pending?.handle?.close?.();
+    } catch {
+      // Already closed.
+    }
     for (const [id, waiter] of this.waiters) {
       this.waiters.delete(id);
       clearTimeout(waiter.timer);

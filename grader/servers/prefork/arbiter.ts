@@ -120,14 +120,16 @@ export class Arbiter {
     const arbiter = new Arbiter(server, options);
     server.on('connection', (socket: Socket) => arbiter.dispatch(socket));
     server.on('error', (error: Error) => arbiter.log(`prefork master: ${error.message}`));
-    try {
-      await Promise.all(arbiter.slots.map(async (slot) => {
-        slot.worker = await options.spawn(slot.index, arbiter.port);
-        arbiter.watch(slot, slot.worker);
-      }));
-    } catch (error) {
+    // Every start settles before a failure is reported: a worker still starting when another failed
+    // would otherwise come up after close() and outlive the pool.
+    const starts = await Promise.allSettled(arbiter.slots.map(async (slot) => {
+      slot.worker = await options.spawn(slot.index, arbiter.port);
+      arbiter.watch(slot, slot.worker);
+    }));
+    const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+    if (failed !== undefined) {
       await arbiter.close();
-      throw error;
+      throw failed.reason;
     }
     arbiter.startHeartbeat();
     return arbiter;
