@@ -163,10 +163,11 @@ async function gradeIn(
   // Type errors first: those submissions are load errors, never bundled or started.
   const known = options.typecheck ? await typeErrors(jobs, onProgress) : [];
   // Bundle while the runner loads; the workers bundle whatever is left then.
-  const [prepared, sandbox] = await Promise.all([
+  const [prepared, runtime] = await Promise.all([
     prepareWhile(jobs, Math.max(2, availableParallelism()), Math.min(options.jobs, jobs.length), () => session.isStarted, known),
-    ensureRuntimeBundle().then((): SandboxReport => sandboxReport({ sandbox: options.sandbox, startTimeoutMs: options.startTimeoutMs })),
+    ensureRuntimeBundle(),
   ]);
+  const sandbox: SandboxReport = sandboxReport({ sandbox: options.sandbox, startTimeoutMs: options.startTimeoutMs });
   const files = await Promise.all(jobs.map((job, index) => {
     const done = prepared[index];
     const config: SubmissionConfig = {
@@ -185,6 +186,7 @@ async function gradeIn(
       submissionTimeoutMs: options.submissionTimeoutMs,
       sandbox: options.sandbox,
       processesPerServer: processesPerServer(options.jobs, jobs.length),
+      runtime,
     };
     return writeEntry(runDir, config);
   }));

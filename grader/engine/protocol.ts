@@ -37,6 +37,8 @@ export interface SubmissionConfig {
   sandbox: boolean;
   /** App processes per server for this submission (tests share them; fresh() isolates). */
   processesPerServer: number;
+  /** The app runtime bundle the grader found (see sandbox/runtime-bundle.ts). */
+  runtime?: string;
 }
 
 /** A test's spec as results need it. */

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { prepareOne } from './prepare.ts';
 import type { SubmissionConfig } from './protocol.ts';
+import type { EarlyStarts } from './worker/early.ts';
 import { DEFAULT_TEST_SERVERS } from '../wsgi/types.ts';
 import { runCase, skippedCase } from './worker/run-case.ts';
 import { SubmissionState } from './worker/submission.ts';
@@ -28,10 +29,11 @@ class CaseFailed extends Error {
   }
 }
 
-export async function registerSubmission(config: SubmissionConfig): Promise<void> {
+/** `early`: the app processes the entry file started before this module loaded (see worker/early.ts). */
+export async function registerSubmission(config: SubmissionConfig, early?: EarlyStarts): Promise<void> {
   const submission = new SubmissionState(config, config.prepared ?? (await prepareOne(config.source)));
   // The app processes boot while the suites load (the slowest part of collecting); prefork's start when a test needs them.
-  submission.prestart(config.servers.filter((server) => DEFAULT_TEST_SERVERS.includes(server)));
+  submission.prestart(config.servers.filter((server) => DEFAULT_TEST_SERVERS.includes(server)), early);
   let groups: Awaited<ReturnType<typeof collectGroups>>;
   try {
     groups = await collectGroups(config.suites, config.tiers, config.only, config.servers);

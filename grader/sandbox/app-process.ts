@@ -16,10 +16,9 @@ import { Channel } from './channel.ts';
 import { exitInfo, type ExitFacts } from './exit-reason.ts';
 import { childFlags } from './node-flags.ts';
 import { OutputCapture } from './output.ts';
-import { META_FILE, type SubmissionMeta } from './prepare.ts';
 import { CONFIG_ENV, HANDOFF, type ChildConfig, type ChildMessage } from './protocol.ts';
 import { ensureRuntimeBundle } from './runtime-bundle.ts';
-import type { AppHandle, AppProcessOptions, AppStartFailure, CapturedOutput, ExitInfo, RequestRecord } from './types.ts';
+import { META_FILE, type AppHandle, type AppProcessOptions, type AppStartFailure, type CapturedOutput, type ExitInfo, type RequestRecord, type SubmissionMeta } from './types.ts';
 
 /** Options the grader does not need but `npm run serve` does. */
 export interface AppProcessExtras {

@@ -9,18 +9,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { confineImports, type Confinement } from './confine-imports.ts';
 import { outsideLinks } from './symlinks.ts';
-import type { PreparedSubmission } from './types.ts';
+import { META_FILE, type PreparedSubmission, type SubmissionMeta } from './types.ts';
 
-/** Written next to the bundle: what the app process needs to know about the submission. */
-export interface SubmissionMeta {
-  name: string;
-  /** The entry file as the student knows it, e.g. "app.ts" or "alice.ts". */
-  entryName: string;
-  /** What the app may read: its folder, or its one file. */
-  readPath: string;
-}
-
-export const META_FILE = 'submission.json';
+export { META_FILE, type SubmissionMeta } from './types.ts';
 
 export interface PreparedWithInputs {
   prepared: PreparedSubmission;

@@ -12,7 +12,6 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 
 const GRADER_DIR = fileURLToPath(new URL('../', import.meta.url));
 const PROJECT_DIR = join(GRADER_DIR, '..');
@@ -38,6 +37,7 @@ async function sourceFiles(dir: string, top: boolean): Promise<string[]> {
 
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
+  const esbuild = await import('esbuild');
   hash.update(`esbuild ${esbuild.version}\0`);
   const files = (await sourceFiles(GRADER_DIR, true)).sort();
   for (const file of files) {
@@ -61,6 +61,7 @@ async function cacheDir(): Promise<string> {
 }
 
 async function build(target: string): Promise<void> {
+  const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [ENTRY],
     bundle: true,
@@ -110,6 +111,11 @@ async function ensure(): Promise<string> {
     await pruneStale(dir, target);
   }
   return target;
+}
+
+/** The runtime another process of this grade found (a vitest worker gets it from the grader): no hashing again. */
+export function adoptRuntimeBundle(path: string): void {
+  memo ??= Promise.resolve(path);
 }
 
 /** Path of the bundled child runtime; built at most once per process (and once per source version on disk). */

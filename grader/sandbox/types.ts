@@ -107,3 +107,14 @@ export interface AppStartFailure {
   /** One line for a student, e.g. "no `application` export in app.ts — export function application(environ, startResponse)". */
   message: string;
 }
+
+/** Written next to the bundle: what the app process needs to know about the submission. */
+export interface SubmissionMeta {
+  name: string;
+  /** The entry file as the student knows it, e.g. "app.ts" or "alice.ts". */
+  entryName: string;
+  /** What the app may read: its folder, or its one file. */
+  readPath: string;
+}
+
+export const META_FILE = 'submission.json';

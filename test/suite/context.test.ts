@@ -8,6 +8,7 @@ import type { RequestRecord } from '../../grader/sandbox/types.ts';
 import type { TestSpec } from '../../grader/suite/define.ts';
 import { attachRecords, GradingContext, matchRecords } from '../../grader/suite/runtime/context.ts';
 import { GradeFailure } from '../../grader/suite/runtime/grade-failure.ts';
+import { HangLedger } from '../../grader/suite/runtime/hang-ledger.ts';
 import { createClient } from '../../grader/suite/runtime/http.ts';
 
 const spec: TestSpec = { id: 't.x', title: 'x', tier: 'core', points: 1, rule: 'The rule', hint: 'The hint' };
@@ -48,13 +49,13 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function context(requestTimeoutMs = 2000, hung?: ReadonlySet<string>): GradingContext {
+function context(requestTimeoutMs = 2000, ledger?: HangLedger): GradingContext {
   records = [];
   return new GradingContext({
     spec, server: 'simple', seed: 7, runSeed: 1, runs: 3, client, requestTimeoutMs,
     app: { fresh: async () => undefined },
     checkDeadline: () => undefined,
-    ...(hung === undefined ? {} : { hung }),
+    ...(ledger === undefined ? {} : { ledger }),
   });
 }
 
@@ -108,12 +109,13 @@ describe('request()', () => {
   });
 
   test('requests that left a new app stuck before fail at once, unsent; other sequences are sent', async () => {
-    const hung = new Set<string>();
+    const hung = new HangLedger();
     const first = context(300, hung);
     await first.request('GET', '/hang').catch(() => undefined);
     expect(first.hungSequence).toBeTypeOf('string');
+    expect(first.failedRoute).toBe('GET /hang');
     // The engine adds a sequence once the process proved stuck (it no longer answered the grader).
-    hung.add(first.hungSequence!);
+    hung.stuck(first.failedRoute!, first.hungSequence!, 't.x');
 
     const again = context(300, hung);
     const error = await again.request('GET', '/hang').catch((e: unknown) => e);

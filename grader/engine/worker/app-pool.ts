@@ -19,6 +19,7 @@ import type { AppHandle, AppStartFailure, CapturedOutput } from '../../sandbox/t
 import { DATABASE_KEY, type ServerName } from '../../wsgi/types.ts';
 import { attachRecords } from '../../suite/runtime/context.ts';
 import type { GradingContext } from '../../suite/runtime/context.ts';
+import { HangLedger } from '../../suite/runtime/hang-ledger.ts';
 import { createClient } from '../../suite/runtime/http.ts';
 import { Semaphore } from './semaphore.ts';
 
@@ -82,8 +83,8 @@ function isPrefork(handle: AppHandle): handle is PreforkHandle {
 const starts = new Semaphore(2);
 
 export class AppPool {
-  /** Request sequences that left an app of this pool stuck (see ContextOptions.hung). */
-  readonly hung = new Set<string>();
+  /** What requests did to this pool's processes, across tests (see hang-ledger.ts). */
+  readonly ledger = new HangLedger();
   private readonly idle: LiveApp[] = [];
   private readonly all = new Set<LiveApp>();
   private readonly slots: Semaphore;
@@ -101,10 +102,11 @@ export class AppPool {
 
   /**
    * Start one process now, ahead of the first test: it boots while vitest is
-   * still collecting the suites. A failure is kept for the first acquire().
+   * still collecting the suites; `early`, one started already. A failure is
+   * kept for the first acquire().
    */
-  prestart(): void {
-    this.warming ??= this.start().then(
+  prestart(early?: Promise<AppHandle>): void {
+    this.warming ??= this.start(early).then(
       (live) => {
         this.idle.push(live);
       },
@@ -183,13 +185,13 @@ export class AppPool {
     return [...this.outputs, ...[...this.all].map((live) => live.handle.output())];
   }
 
-  private async start(): Promise<LiveApp> {
+  private async start(early?: Promise<AppHandle>): Promise<LiveApp> {
     let handle: AppHandle | undefined;
     // A start can time out because the machine is busy rather than the app slow: try twice.
     for (let attempt = 1; handle === undefined; attempt++) {
       await starts.acquire();
       try {
-        handle = await this.startHandle();
+        handle = await (attempt === 1 && early !== undefined ? early : this.startHandle());
       } catch (error) {
         const failure = startFailureOf(error);
         if (failure.kind !== 'start-timeout' || attempt >= 2) {

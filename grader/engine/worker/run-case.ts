@@ -81,6 +81,9 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
 
   const early = submission.precheck();
   if (early !== undefined || pool === undefined) return ran(early ?? { message: 'the app could not be loaded' });
+  // An app that hangs or ends on every request gets no more: no process is started for a test it would fail anyway.
+  const tripped = pool.ledger.tripped;
+  if (tripped !== undefined) return ran({ message: tripped, why: test.spec.rule, hint: test.spec.hint });
 
   let live: LiveApp;
   try {
@@ -106,7 +109,7 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
     client: live.client,
     requestTimeoutMs: submission.config.requestTimeoutMs,
     checkDeadline: submission.checkDeadline,
-    hung: pool.hung,
+    ledger: pool.ledger,
     // answeredBy() needs the records now: attach them early; the rest follow when the process is done.
     settle: async () => {
       if (!live.pending.includes(context)) live.pending.push(context);
@@ -135,13 +138,16 @@ export async function runCase(submission: SubmissionState, pool: AppPool | undef
   if (context.transportError?.kind === 'timeout' || !reloaded) {
     // Stuck in a loop, or its app would not reload: this process is of no more use. One that
     // cannot even answer the grader is stuck for good: the same requests will hang a new app too.
-    if (context.hungSequence !== undefined && !(await live.handle.responsive(STUCK_PROBE_MS))) pool.hung.add(context.hungSequence);
+    if (context.hungSequence !== undefined && !(await live.handle.responsive(STUCK_PROBE_MS))) {
+      pool.ledger.stuck(context.failedRoute ?? '', context.hungSequence, test.spec.id);
+    }
     await pool.discard(live, true);
   } else if (!live.handle.alive || context.transportError !== undefined) {
     const exit = await whenExited(live.handle, EXIT_GRACE_MS);
     if (exit !== undefined) {
       submission.crashed(exit.reason);
       failure = crashFailure(exit);
+      if (context.failedRoute !== undefined) pool.ledger.crashed(context.failedRoute, test.spec.id);
     }
     // A process that dropped a connection is not trusted with the next test.
     await pool.discard(live, true);

@@ -14,6 +14,7 @@ import type { CaseMeta, ModuleMeta, SubmissionConfig, SubmissionFlags } from '..
 import { AppPool, startFailureOf } from './app-pool.ts';
 import { finishCase } from './run-case.ts';
 import type { RanCase } from './run-case.ts';
+import type { EarlyStarts } from './early.ts';
 
 /** Bytes of stdout and of stderr kept per submission. */
 const OUTPUT_LIMIT = 64 * 1024;
@@ -63,9 +64,9 @@ export class SubmissionState {
     return pool;
   }
 
-  /** Start one process per server at once, so they boot while vitest collects the tests. */
-  prestart(servers: readonly ServerName[]): void {
-    for (const server of servers) this.pool(server)?.prestart();
+  /** Start one process per server at once (or take over those started `early`), so they boot while vitest collects the tests. */
+  prestart(servers: readonly ServerName[], early?: EarlyStarts): void {
+    for (const server of servers) this.pool(server)?.prestart(early?.get(server));
   }
 
   /** The failure every remaining test gets at once, if any. */

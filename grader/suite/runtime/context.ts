@@ -13,9 +13,10 @@ import type { Detail, Reply, RequestOptions, TestContext, TestSpec, WorkerAnswer
 import * as assert from './assertions.ts';
 import { curlCommand } from './curl.ts';
 import { GradeFailure } from './grade-failure.ts';
-import { formatDuration, prepareRequest, send, transcriptHeaders } from './http.ts';
+import { prepareRequest, send, transcriptHeaders } from './http.ts';
 import type { PreparedRequest, TransportError } from './http.ts';
 import { excerpt, Transcript } from './transcript.ts';
+import { routeOf, type HangLedger } from './hang-ledger.ts';
 
 /** What the context needs of the app process it talks to. */
 export interface AppLink {
@@ -38,11 +39,8 @@ export interface ContextOptions {
   requestTimeoutMs: number;
   /** Throws a GradeFailure once the submission's time is up. */
   checkDeadline(): void;
-  /**
-   * Request sequences (from a new app on) that left the app stuck earlier on
-   * this submission and server: a test that sends one again fails at once.
-   */
-  hung?: ReadonlySet<string>;
+  /** What earlier tests' requests did to this submission's app on this server (see hang-ledger.ts). */
+  ledger?: HangLedger;
   /** Fetch the app process's records now (they normally arrive after the test): answeredBy() needs them. */
   settle?: () => Promise<void>;
   /** Restart one worker of a prefork pool; absent on the other servers. */
@@ -106,8 +104,10 @@ export class GradingContext implements TestContext {
   private appOutputSize = 0;
   /** Set when a request got no answer: the engine must not reuse this process. */
   transportError: TransportError | undefined;
-  /** The requests sent since the app was new, up to the one that got no answer (see ContextOptions.hung). */
+  /** The requests sent since the app was new, up to the one that got no answer (see ContextOptions.ledger). */
   hungSequence: string | undefined;
+  /** The route (see routeOf) of the request that got no answer or lost its connection. */
+  failedRoute: string | undefined;
   /** True once the test read `seed`: it is a property test and its seed is reported. */
   seedUsed = false;
 
@@ -123,7 +123,7 @@ export class GradingContext implements TestContext {
   private readonly kept = new Map<number, Exchange>();
   /** Requests before this index were sent before the last clearTranscript(): their records are ignored. */
   private clearedBefore = 0;
-  /** The requests sent since the app was new (see ContextOptions.hung). */
+  /** The requests sent since the app was new (see ContextOptions.ledger). */
   private sinceFresh: PreparedRequest[] = [];
   /** Which worker answered each request, by index (prefork records say). */
   private readonly answers: Array<WorkerAnswer | undefined> = [];
@@ -147,12 +147,12 @@ export class GradingContext implements TestContext {
     this.options.checkDeadline();
     const prepared = prepareRequest(method, target, options);
     this.sinceFresh.push(prepared);
-    // Digested only when it matters: most submissions never hang.
-    if (this.options.hung !== undefined && this.options.hung.size > 0 && this.options.hung.has(digestOf(this.sinceFresh))) {
-      this.failKnownHang(prepared);
-    }
+    const route = routeOf(prepared.method, prepared.target);
+    // The digest is made only when it matters: most submissions never hang.
+    const plan = this.options.ledger?.plan(route, () => digestOf(this.sinceFresh), this.options.requestTimeoutMs);
+    if (plan?.kind === 'unsent') this.failUnsent(prepared, plan.message, plan.hang);
     const started = performance.now();
-    const result = await send(this.options.client, prepared, this.options.requestTimeoutMs);
+    const result = await send(this.options.client, prepared, plan?.timeoutMs ?? this.options.requestTimeoutMs);
     const durationMs = Math.round(performance.now() - started);
 
     const exchange: Exchange = { request: sentRequest(prepared), durationMs };
@@ -174,11 +174,13 @@ export class GradingContext implements TestContext {
     });
     this.keep(this.sent.length - 1, exchange, curlOf(prepared));
 
-    if (!result.ok) {
+    if (result.ok) this.options.ledger?.answered();
+    else {
       if (result.error.kind === 'timeout') this.hungSequence = digestOf(this.sinceFresh);
+      this.failedRoute = route;
       this.transportError = result.error;
       throw new GradeFailure(this.withDefaults({
-        message: result.error.message,
+        message: plan?.note === undefined || result.error.kind !== 'timeout' ? result.error.message : `${result.error.message} (${plan.note})`,
         expected: `a response to ${prepared.method} ${prepared.target}`,
         actual: result.error.kind === 'timeout' ? 'no response' : result.error.message,
         ...(result.error.kind === 'timeout' ? { hint: HANG_HINT } : {}),
@@ -193,19 +195,18 @@ export class GradingContext implements TestContext {
   }
 
   /**
-   * The same requests left a new app stuck in an earlier test: a
-   * deterministic app hangs again, so they are not sent, and the test does
-   * not wait out the time limit once more.
+   * What earlier tests found says this request would hang or end the app
+   * again (see hang-ledger.ts): it is not sent, and the test does not wait
+   * out the time limit once more; `message` says why.
    */
-  private failKnownHang(prepared: PreparedRequest): never {
-    const message = `no answer within ${formatDuration(this.options.requestTimeoutMs)} — an infinite loop? (the same requests left a new app stuck in an earlier test, so they were not sent again)`;
+  private failUnsent(prepared: PreparedRequest, message: string, hang: boolean): never {
     // In the transcript, not among the requests records are matched to: the app never saw it.
     this.transcript.record({ request: sentRequest(prepared), durationMs: 0, error: message }, curlOf(prepared));
     throw new GradeFailure(this.withDefaults({
       message,
       expected: `a response to ${prepared.method} ${prepared.target}`,
-      actual: 'no response',
-      hint: HANG_HINT,
+      actual: hang ? 'no response' : 'not sent',
+      ...(hang ? { hint: HANG_HINT } : {}),
     }));
   }
 
