@@ -71,18 +71,31 @@ export function isToken(bytes: Uint8Array): boolean {
   return true;
 }
 
-/**
- * Feed with push(); it answers 'incomplete' until the head is complete, then
- * 'complete' with the bytes that followed it (body, pipelined requests), or
- * 'error' with the status to answer. One parser per request.
- */
+/** The token check on a string of latin-1 characters, from `from` to `to`. */
+function isTokenText(text: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) if (TCHAR[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
 const EMPTY = Buffer.alloc(0);
+/** The end of a header section. */
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /** The bytes of `data` from `start` on, copied (a view would keep the whole socket chunk alive). */
 function copyFrom(data: Buffer, start: number): Buffer {
   return start >= data.length ? EMPTY : Buffer.from(data.subarray(start));
 }
 
+/**
+ * Feed with push(); it answers 'incomplete' until the head is complete, then
+ * 'complete' with the bytes that followed it (body, pipelined requests), or
+ * 'error' with the status to answer. One parser per request.
+ *
+ * Lines are scanned as latin-1 text: one character per byte, so string
+ * offsets are byte offsets, and names and values are slices of one decoded
+ * string rather than one buffer view and one decode each.
+ */
 export class HeadParser {
   private readonly limits: SocketLimits;
   /** The unfinished line (no LF seen yet). */
@@ -108,15 +121,27 @@ export class HeadParser {
     const data = this.pending.length > 0
       ? Buffer.concat([this.pending, chunk])
       : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    // Decode only up to the head's end when it is here: a body or the next
+    // pipelined request may follow in the same chunk.
+    const headEnd = data.indexOf(HEAD_END);
+    let decoded = headEnd < 0 ? data.length : headEnd + HEAD_END.length;
+    let text = data.toString('latin1', 0, decoded);
     let start = 0;
     for (;;) {
-      const lf = data.indexOf(LF, start);
+      let lf = text.indexOf('\n', start);
+      if (lf < 0 && decoded < data.length) {
+        // That end was among the empty lines before a request line: read on.
+        text += data.toString('latin1', decoded);
+        decoded = data.length;
+        lf = text.indexOf('\n', start);
+      }
       if (lf < 0) break;
       // RFC 9112 §2.2: lines end in CRLF; a bare LF is rejected here (strict choice).
-      if (lf === start || data[lf - 1] !== CR) return this.fail(badRequest('bare LF: lines must end in CRLF'));
-      const line = data.subarray(start, lf - 1);
+      if (lf === start || text.charCodeAt(lf - 1) !== CR) return this.fail(badRequest('bare LF: lines must end in CRLF'));
+      // A CR inside a line is a bare CR (RFC 9112 §2.2): never treat it as a line end.
+      if (text.indexOf('\r', start) < lf - 1) return this.fail(badRequest('bare CR inside a line'));
+      const error = this.line(text, start, lf - 1);
       start = lf + 1;
-      const error = this.line(line);
       if (error !== undefined) return this.fail(error);
       if (this.done) {
         const request = this.finish();
@@ -150,46 +175,48 @@ export class HeadParser {
     return { kind: 'error', error };
   }
 
-  /** One complete line without its CRLF. */
-  private line(line: Buffer): HttpError | undefined {
-    // A CR inside a line is a bare CR (RFC 9112 §2.2): never treat it as a line end.
-    if (line.includes(CR)) return badRequest('bare CR inside a line');
+  /** One complete line, text[from, to), without its CRLF. */
+  private line(text: string, from: number, to: number): HttpError | undefined {
     if (this.parsedLine === undefined) {
       // RFC 9112 §2.2: ignore at least one empty line before the request line
       // (some clients send an extra CRLF after a POST body).
-      if (line.length === 0) return undefined;
+      if (to === from) return undefined;
       this.started = true;
-      return this.parseRequestLine(line);
+      return this.parseRequestLine(text, from, to);
     }
-    if (line.length === 0) {
+    if (to === from) {
       this.done = true;
       return undefined;
     }
-    this.fieldBytes += line.length + 2;
+    this.fieldBytes += to - from + 2;
     if (this.fieldBytes > this.limits.maxHeaderBytes) {
       return headerFieldsTooLarge(`header section larger than ${this.limits.maxHeaderBytes} bytes`);
     }
     if (this.fields.length >= this.limits.maxHeaderCount) {
       return headerFieldsTooLarge(`more than ${this.limits.maxHeaderCount} header fields`);
     }
-    return this.parseFieldLine(line);
+    return this.parseFieldLine(text, from, to);
   }
 
   /** RFC 9112 §3: method SP request-target SP HTTP-version, exactly. */
-  private parseRequestLine(line: Buffer): HttpError | undefined {
-    if (line.length > this.limits.maxRequestLine) {
+  private parseRequestLine(text: string, from: number, to: number): HttpError | undefined {
+    if (to - from > this.limits.maxRequestLine) {
       return uriTooLong(`request line longer than ${this.limits.maxRequestLine} bytes`);
     }
-    const sp1 = line.indexOf(SP);
-    const sp2 = sp1 < 0 ? -1 : line.indexOf(SP, sp1 + 1);
-    if (sp1 <= 0 || sp2 < 0 || sp2 === sp1 + 1 || line.indexOf(SP, sp2 + 1) >= 0 || sp2 === line.length - 1) {
+    // Spaces past `to` belong to later lines: found there, they count as none.
+    const space = (after: number): number => {
+      const at = text.indexOf(' ', after);
+      return at < 0 || at >= to ? -1 : at;
+    };
+    const sp1 = space(from);
+    const sp2 = sp1 < 0 ? -1 : space(sp1 + 1);
+    if (sp1 <= from || sp2 < 0 || sp2 === sp1 + 1 || sp2 === to - 1 || space(sp2 + 1) >= 0) {
       return badRequest('request line must be "METHOD SP target SP HTTP/1.x" with single spaces');
     }
-    const methodBytes = line.subarray(0, sp1);
-    if (!isToken(methodBytes)) return badRequest('method is not a token (RFC 9110 §9.1)');
-    const method = methodBytes.toString('latin1');
-    const target = line.subarray(sp1 + 1, sp2).toString('latin1');
-    const versionText = line.subarray(sp2 + 1).toString('latin1');
+    if (!isTokenText(text, from, sp1)) return badRequest('method is not a token (RFC 9110 §9.1)');
+    const method = text.slice(from, sp1);
+    const target = text.slice(sp1 + 1, sp2);
+    const versionText = text.slice(sp2 + 1, to);
     // RFC 9112 §2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive.
     if (versionText !== 'HTTP/1.1' && versionText !== 'HTTP/1.0') {
       if (!/^HTTP\/[0-9]\.[0-9]$/.test(versionText)) return badRequest('malformed HTTP version');
@@ -203,26 +230,26 @@ export class HeadParser {
   }
 
   /** RFC 9112 §5: field-name ":" OWS field-value OWS. */
-  private parseFieldLine(line: Buffer): HttpError | undefined {
+  private parseFieldLine(text: string, start: number, end: number): HttpError | undefined {
     // §5.2: obs-fold is obsolete; §2.2: whitespace right after the start line
     // could hide a header from us that a proxy would see. Reject both.
-    if (line[0] === SP || line[0] === HTAB) return badRequest('line folding (obs-fold) or whitespace at the start of a header line');
-    const colon = line.indexOf(0x3a);
-    if (colon <= 0) return badRequest('header line without a field name and ":"');
+    const first = text.charCodeAt(start);
+    if (first === SP || first === HTAB) return badRequest('line folding (obs-fold) or whitespace at the start of a header line');
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon >= end) return badRequest('header line without a field name and ":"');
     // §5.1: no whitespace between name and colon (MUST 400): a token check catches it.
-    const name = line.subarray(0, colon);
-    if (!isToken(name)) return badRequest('invalid header field name (whitespace before ":"?)');
+    if (!isTokenText(text, start, colon)) return badRequest('invalid header field name (whitespace before ":"?)');
     let from = colon + 1;
-    let to = line.length;
-    while (from < to && (line[from] === SP || line[from] === HTAB)) from++;
-    while (to > from && (line[to - 1] === SP || line[to - 1] === HTAB)) to--;
+    let to = end;
+    while (from < to && (text.charCodeAt(from) === SP || text.charCodeAt(from) === HTAB)) from++;
+    while (to > from && (text.charCodeAt(to - 1) === SP || text.charCodeAt(to - 1) === HTAB)) to--;
     for (let i = from; i < to; i++) {
-      const b = line[i]!;
+      const b = text.charCodeAt(i);
       // RFC 9110 §5.5: CR, LF and NUL are never allowed; other controls
       // (but HTAB) and DEL are rejected too in this project.
       if ((b < 0x20 && b !== HTAB) || b === 0x7f) return badRequest('control character in a header field value');
     }
-    this.fields.push([name.toString('latin1'), line.subarray(from, to).toString('latin1')]);
+    this.fields.push([text.slice(start, colon), text.slice(from, to)]);
     return undefined;
   }
 

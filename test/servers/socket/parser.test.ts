@@ -3,11 +3,12 @@
  * test per rule — unit tests on HeadParser, then the same malformed heads over
  * a real socket to check the status answered and that the connection closes.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type SocketLimits } from '../../../grader/servers/socket/limits.ts';
 import { HeadParser, checkTarget, type HeadResult } from '../../../grader/servers/socket/parser.ts';
 import { hello } from '../apps.ts';
-import { REJECTED } from './corpus.ts';
+import { REJECTED, VALID } from './corpus.ts';
 import { RawClient, exchange, start, statusOf, type TestServer } from './helpers.ts';
 
 function parse(text: string | Buffer, limits: Partial<SocketLimits> = {}): HeadResult {
@@ -50,6 +51,31 @@ describe('HeadParser', () => {
     // OWS trimmed around values; an inner HTAB kept (RFC 9110 §5.5).
     expect(result.request.headers).toEqual([['Host', 'example.test'], ['X-Tab', 'a\tb']]);
     expect(result.rest.toString()).toBe('NEXT');
+  });
+
+  it('gives the same result however the bytes are split (empty lines, pipelined bytes and bodies included)', () => {
+    const heads = [...REJECTED.map(([, raw]) => raw), ...VALID, `\r\n\r\nGET / HTTP/1.1\r\n${H}\r\nGET /next HTTP/1.1\r\n`];
+    /** What a result says, comparable across splits: the status, or the request and the bytes after it. */
+    const summary = (result: HeadResult): unknown =>
+      result.kind === 'complete' ? { request: result.request, rest: result.rest.toString('latin1') } : statusFor(result);
+    fc.assert(
+      fc.property(fc.constantFrom(...heads), fc.uniqueArray(fc.nat({ max: 200 }), { maxLength: 6 }), (raw, cuts) => {
+        const bytes = Buffer.from(raw, 'latin1');
+        const points = [...cuts.filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b), bytes.length];
+        const parser = new HeadParser(DEFAULT_LIMITS);
+        let result: HeadResult = { kind: 'incomplete' };
+        let from = 0;
+        for (const to of points) {
+          if (result.kind !== 'incomplete') break;
+          result = parser.push(bytes.subarray(from, to));
+          from = to;
+        }
+        // The bytes after the head: what the parser handed back, then what it was never given.
+        if (result.kind === 'complete') result = { ...result, rest: Buffer.concat([result.rest, bytes.subarray(from)]) };
+        expect(summary(result)).toEqual(summary(parse(raw)));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('gives the same result byte by byte', () => {
