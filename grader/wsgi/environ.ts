@@ -65,17 +65,26 @@ const EXTENSION_KEY = /^[a-z][a-z0-9_]*\.[a-z0-9_.]+$/;
 
 /** "X-Forwarded-For" → "X_FORWARDED_FOR" (PEP 3333 "environ Variables", after CGI's HTTP_ variables). */
 export function cgiHeaderName(name: string): string {
-  let key = CGI_NAMES.get(name);
+  return name.replace(/-/g, '_').toUpperCase();
+}
+
+/**
+ * "X-Forwarded-For" → "HTTP_X_FORWARDED_FOR". Cached: clients send the same
+ * few names again and again, and the cached key is one string V8 already
+ * knows as a property name, where a key built anew is looked up in its
+ * string table on every store. Bounded, so hostile names can't grow it.
+ */
+function httpKey(name: string): string {
+  let key = HTTP_KEYS.get(name);
   if (key === undefined) {
-    key = name.replace(/-/g, '_').toUpperCase();
-    // Clients send the same few names again and again; a bounded cache keeps hostile ones from growing it.
-    if (CGI_NAMES.size < CGI_NAMES_MAX) CGI_NAMES.set(name, key);
+    key = `HTTP_${cgiHeaderName(name)}`;
+    if (HTTP_KEYS.size < HTTP_KEYS_MAX) HTTP_KEYS.set(name, key);
   }
   return key;
 }
 
-const CGI_NAMES = new Map<string, string>();
-const CGI_NAMES_MAX = 512;
+const HTTP_KEYS = new Map<string, string>();
+const HTTP_KEYS_MAX = 512;
 
 /** True for the whitespace RFC 9110 §5.6.3 allows around a field value (SP, HTAB). */
 function isOws(code: number): boolean {
@@ -138,12 +147,11 @@ export function buildEnviron(request: RequestHead, body: Uint8Array, policy: Env
     }
     if (request.chunked && lower === 'transfer-encoding') continue;
     if (name.includes('_') && policy.underscoreHeaders === 'drop') continue;
-    const key = cgiHeaderName(name);
+    const key = httpKey(name);
     // "Content_Type" must not sneak in as HTTP_CONTENT_TYPE (PEP 3333 "environ Variables").
-    if (key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') continue;
-    const httpKey = `HTTP_${key}`;
-    const previous = environ[httpKey];
-    environ[httpKey] = typeof previous === 'string' ? `${previous}${policy.duplicateSeparator}${value}` : value;
+    if (key === 'HTTP_CONTENT_TYPE' || key === 'HTTP_CONTENT_LENGTH') continue;
+    const previous = environ[key];
+    environ[key] = typeof previous === 'string' ? `${previous}${policy.duplicateSeparator}${value}` : value;
   }
   if (request.chunked) contentLength = String(body.byteLength);
 

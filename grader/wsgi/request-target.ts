@@ -23,7 +23,8 @@ const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
  */
 export function splitTarget(target: string): SplitTarget {
   let rest = target;
-  const authority = ABSOLUTE_FORM.exec(rest);
+  // Origin-form (nearly every request) starts with "/": no authority to look for.
+  const authority = target.startsWith('/') ? null : ABSOLUTE_FORM.exec(rest);
   if (authority) {
     rest = rest.slice(authority[0].length);
     if (!rest.startsWith('/')) rest = `/${rest}`;
