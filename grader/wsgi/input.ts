@@ -47,33 +47,45 @@ export function createInput(body: Uint8Array): InputStream {
   // A plain Uint8Array view, so slices are plain Uint8Arrays even when the
   // caller passed a Buffer (most requests have no body: one shared empty array).
   const data = body.byteLength === 0 ? NO_BYTES : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  const state: Cursor = { data, position: 0 };
+  return new BodyInput({ data, position: 0 });
+}
 
-  // Object-literal methods: no named closures per request (see handler.ts).
-  const stream: InputStream = {
-    read(size?: number): Bytes {
-      return take(state, limitOf('read', size));
-    },
-    readline(size?: number): Bytes {
-      return readline(state, size);
-    },
-    readlines(hint?: number): Bytes[] {
-      const limit = limitOf('readlines', hint);
-      const budget = limit === 0 ? Infinity : limit;
-      const lines: Bytes[] = [];
-      let total = 0;
-      while (state.position < state.data.length && total < budget) {
-        const line = readline(state);
-        lines.push(line);
-        total += line.length;
-      }
-      return lines;
-    },
-    *[Symbol.iterator](): Iterator<Bytes> {
-      while (state.position < state.data.length) yield readline(state);
-    },
-  };
-  return stream;
+/**
+ * The stream's methods are own closures over its cursor, so `const { read } =
+ * input` works as a Python bound method does; iteration comes from the
+ * prototype. A computed key such as [Symbol.iterator] in an object literal
+ * made each request's stream go through V8's slow property definition.
+ */
+class BodyInput implements InputStream {
+  readonly read: (size?: number) => Bytes;
+  readonly readline: (size?: number) => Bytes;
+  readonly readlines: (hint?: number) => Bytes[];
+  private readonly state: Cursor;
+
+  constructor(state: Cursor) {
+    this.state = state;
+    this.read = (size) => take(state, limitOf('read', size));
+    this.readline = (size) => readline(state, size);
+    this.readlines = (hint) => readlines(state, hint);
+  }
+
+  *[Symbol.iterator](): Iterator<Bytes> {
+    const state = this.state;
+    while (state.position < state.data.length) yield readline(state);
+  }
+}
+
+function readlines(state: Cursor, hint?: number): Bytes[] {
+  const limit = limitOf('readlines', hint);
+  const budget = limit === 0 ? Infinity : limit;
+  const lines: Bytes[] = [];
+  let total = 0;
+  while (state.position < state.data.length && total < budget) {
+    const line = readline(state);
+    lines.push(line);
+    total += line.length;
+  }
+  return lines;
 }
 
 /** The body and how far it was read. */

@@ -62,6 +62,13 @@ describe('wsgi.input (PEP 3333 "Input and Error Streams")', () => {
     expect([...input].map(text)).toEqual(['second\n', 'third']);
   });
 
+  it('its methods work taken off the stream, as Python bound methods do', () => {
+    const { read, readline, readlines } = createInput(body('a\nbb\nccc'));
+    expect(text(readline())).toBe('a\n');
+    expect(text(read(1))).toBe('b');
+    expect(readlines().map(text)).toEqual(['b\n', 'ccc']);
+  });
+
   it('returns plain Uint8Array copies, even when given a Buffer', () => {
     const source = Buffer.from('xxhello');
     const input = createInput(source.subarray(2));
