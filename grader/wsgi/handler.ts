@@ -19,11 +19,12 @@ export interface ResponseTransport {
   /**
    * Called once per response: with the first non-empty chunk, on the first
    * write(), or at the end of an empty body (PEP 3333 "Buffering and
-   * Streaming"). Date and Server are already among `headers`. contentLength is
+   * Streaming"). `code` is the status's number, already checked. Date and
+   * Server are already among `headers`. contentLength is
    * known when the app gave Content-Length, when its result was a one-item
    * array (PEP 3333 "Handling the Content-Length Header"), or for an empty body.
    */
-  sendHead(status: string, headers: Header[], contentLength: number | undefined): void;
+  sendHead(status: string, code: number, headers: Header[], contentLength: number | undefined): void;
   /** Send body bytes; resolve when the peer can take more (backpressure) or is gone. Never reject for a gone client. */
   sendBody(chunk: Uint8Array): void | Promise<void>;
   /** The response is complete. */
@@ -139,7 +140,7 @@ function* responseSteps(
       for (const header of head.headers) headers.push(header);
       sent = head;
       try {
-        transport.sendHead(head.status, headers, head.contentLength ?? knownLength);
+        transport.sendHead(head.status, head.code, headers, head.contentLength ?? knownLength);
       } catch (error) {
         throw new TransportFailure(error);
       }

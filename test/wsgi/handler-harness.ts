@@ -32,7 +32,7 @@ export class RecordingTransport implements ResponseTransport {
   constructor(events: string[] = []) {
     this.events = events;
   }
-  sendHead(status: string, headers: Header[], contentLength: number | undefined): void {
+  sendHead(status: string, _code: number, headers: Header[], contentLength: number | undefined): void {
     this.events.push(`head ${status}`);
     this.head = { status, headers, contentLength };
   }

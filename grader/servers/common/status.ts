@@ -8,7 +8,3 @@ export function statusText(code: number): string {
   return `${code} ${STATUS_CODES[code] ?? 'Unknown'}`;
 }
 
-/** The number of a status line like "200 OK"; NaN when it has none. */
-export function statusCode(status: string): number {
-  return Number.parseInt(status.slice(0, 3), 10);
-}

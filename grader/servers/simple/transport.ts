@@ -35,7 +35,7 @@ class NodeResponseTransport implements ResponseTransport {
     return this.req.socket.destroyed || (this.res.destroyed && !this.res.writableFinished);
   }
 
-  sendHead(status: string, headers: Header[], contentLength: number | undefined): void {
+  sendHead(status: string, code: number, headers: Header[], contentLength: number | undefined): void {
     // One flat [name, value, …] list, in the app's order: repeated names (Set-Cookie) stay
     // separate fields, and node:http takes the list as it is instead of header by header.
     const fields: string[] = [];
@@ -46,7 +46,7 @@ class NodeResponseTransport implements ResponseTransport {
     }
     if (contentLength !== undefined && !hasLength) fields.push('Content-Length', String(contentLength));
     this.expected = contentLength;
-    this.res.writeHead(Number(status.slice(0, 3)), status.slice(4), fields);
+    this.res.writeHead(code, status.slice(4), fields);
   }
 
   sendBody(chunk: Uint8Array): void | Promise<void> {

@@ -37,8 +37,8 @@ export interface Channel {
 /** A complete request, body read. */
 export interface Exchange {
   readonly request: ParsedRequest;
-  /** When its head was complete (the access log's time). */
-  readonly arrived: Date;
+  /** When its head was complete, ms since the epoch (the access log's time). */
+  readonly arrived: number;
   readonly body: Buffer;
   readonly channel: Channel;
 }
@@ -69,7 +69,7 @@ export class Connection implements Channel {
   private readonly queued: Buffer[] = [];
   private parser: HeadParser;
   private request: ParsedRequest | undefined;
-  private arrived = new Date(0);
+  private arrived = 0;
   private receiver: BodyReceiver | undefined;
   private continueSent = false;
   private inputDone = false;
@@ -208,7 +208,7 @@ export class Connection implements Channel {
     }
     if (result.kind === 'error') return this.refuse(result.error);
     this.request = result.request;
-    this.arrived = new Date();
+    this.arrived = Date.now();
     this.receiver = createReceiver(result.request.framing, this.ctx.limits);
     this.continueSent = false;
     this.state = 'body';

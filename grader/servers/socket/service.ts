@@ -74,7 +74,7 @@ export function createSocketService(app: Application, options: ServerOptions, fl
       log(
         formatAccessLine({
           ...(remoteAddress !== undefined ? { remoteAddress } : {}),
-          time: new Date(),
+          time: Date.now(),
           method: request?.method ?? '-',
           target: request?.target ?? '-',
           version: request?.version ?? '-',

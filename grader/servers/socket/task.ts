@@ -5,7 +5,6 @@
  * response's framing on the wire is decided here.
  */
 import { formatAccessLine, type AccessRecord } from '../common/access-log.ts';
-import { statusCode } from '../common/status.ts';
 import type { EnvironObserver, LogSink } from '../types.ts';
 import { buildEnviron, type EnvironPolicy, type RequestHead } from '../../wsgi/environ.ts';
 import { isThenable } from '../../wsgi/app-result.ts';
@@ -152,8 +151,7 @@ export class ResponseWriter implements ResponseTransport {
     return this.channel.clientGone;
   }
 
-  sendHead(status: string, headers: Header[], contentLength: number | undefined): void {
-    const code = statusCode(status);
+  sendHead(status: string, code: number, headers: Header[], contentLength: number | undefined): void {
     const http11 = this.request.version === 'HTTP/1.1';
     let list = headers;
     // RFC 9110 §8.6: no Content-Length on a 204 (or 1xx; the core refuses 1xx).
