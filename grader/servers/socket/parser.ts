@@ -79,8 +79,6 @@ function isTokenText(text: string, from: number, to: number): boolean {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** The end of a header section. */
-const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /** The bytes of `data` from `start` on, copied (a view would keep the whole socket chunk alive). */
 function copyFrom(data: Buffer, start: number): Buffer {
@@ -121,19 +119,19 @@ export class HeadParser {
     const data = this.pending.length > 0
       ? Buffer.concat([this.pending, chunk])
       : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    // Decode only up to the head's end when it is here: a body or the next
-    // pipelined request may follow in the same chunk.
-    const headEnd = data.indexOf(HEAD_END);
-    let decoded = headEnd < 0 ? data.length : headEnd + HEAD_END.length;
+    // A head is at most this long, so a large body that came in the same
+    // chunk is not decoded with it (only empty lines before a request line
+    // can make more worth reading: then the loop reads on).
+    const cap = this.limits.maxRequestLine + this.limits.maxHeaderBytes + 8;
+    let decoded = Math.min(data.length, cap);
     let text = data.toString('latin1', 0, decoded);
     let start = 0;
     for (;;) {
-      let lf = text.indexOf('\n', start);
+      const lf = text.indexOf('\n', start);
       if (lf < 0 && decoded < data.length) {
-        // That end was among the empty lines before a request line: read on.
-        text += data.toString('latin1', decoded);
-        decoded = data.length;
-        lf = text.indexOf('\n', start);
+        text += data.toString('latin1', decoded, Math.min(data.length, decoded + cap));
+        decoded = Math.min(data.length, decoded + cap);
+        continue;
       }
       if (lf < 0) break;
       // RFC 9112 §2.2: lines end in CRLF; a bare LF is rejected here (strict choice).

@@ -126,6 +126,12 @@ describe('HeadParser', () => {
     expect(statusFor(parse(`GET /${'a'.repeat(40)} HTTP/1.1\r\n${H}\r\n`, { maxRequestLine: 60 }))).toBe('complete');
   });
 
+  it('reads past its decoding window when empty lines fill it, and does not decode a large body with the head', () => {
+    const limits = { maxRequestLine: 64, maxHeaderBytes: 64 };
+    const result = parse(`${'\r\n'.repeat(200)}GET / HTTP/1.1\r\n${H}\r\n${'b'.repeat(5000)}`, limits);
+    expect(result.kind === 'complete' && result.rest.length).toBe(5000);
+  });
+
   it('answers 431 for a header section over maxHeaderBytes, complete or not', () => {
     const big = `X-Big: ${'b'.repeat(200)}\r\n`;
     expect(statusFor(parse(`GET / HTTP/1.1\r\n${H}${big}\r\n`, { maxHeaderBytes: 100 }))).toBe(431);
