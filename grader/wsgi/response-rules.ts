@@ -26,7 +26,15 @@ export const HOP_BY_HOP = new Set([
 
 // RFC 9110 §5.1 token; §5.5 field value (HTAB, visible ASCII, obs-text).
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const FIELD_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** RFC 9110 §5.5 field-value characters: HTAB, visible ASCII and SP, obs-text (a loop: values are short, and a regular expression's call costs more). */
+function isFieldText(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f || code > 0xff) return false;
+  }
+  return true;
+}
 const STATUS = /^([1-9]\d\d) ([\t\x20-\x7e\x80-\xff]*)$/;
 
 /**
@@ -78,8 +86,8 @@ export function checkHeaders(headers: unknown): Header[] {
   return headers.map((header: unknown): Header => {
     const pair = Array.isArray(header) && header.length === 2 ? header : undefined;
     const [name, value] = pair ?? [undefined, undefined];
-    if (typeof name === 'string' && typeof value === 'string' && GOOD_NAMES.has(name) && FIELD_TEXT.test(value)) return [name, value];
-    if (typeof name !== 'string' || typeof value !== 'string' || !TOKEN.test(name) || !FIELD_TEXT.test(value)) {
+    if (typeof name === 'string' && typeof value === 'string' && GOOD_NAMES.has(name) && isFieldText(value)) return [name, value];
+    if (typeof name !== 'string' || typeof value !== 'string' || !TOKEN.test(name) || !isFieldText(value)) {
       throw new WsgiViolation({
         code: 'header-format',
         problem: `start_response() got the header ${JSON.stringify(header)}`,

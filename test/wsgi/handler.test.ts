@@ -157,6 +157,9 @@ describe('start_response() rules (PEP 3333 "The start_response() Callable")', ()
 
   it.each([
     [[['X-Bad', 'line\r\nbreak']], 'header-format'],
+    [[['X-Bad', 'a\x7fb']], 'header-format'],
+    [[['X-Bad', 'a\x00b']], 'header-format'],
+    [[['X-Bad', 'price: 5 €']], 'header-format'],
     [[['Bad Name', 'x']], 'header-format'],
     [[['X-Number', 42]], 'header-format'],
     [[['Only-Name']], 'header-format'],

@@ -212,9 +212,10 @@ export class Connection implements Channel {
     this.receiver = createReceiver(result.request.framing, this.ctx.limits);
     this.continueSent = false;
     this.state = 'body';
-    // A body must keep coming: at most headerTimeoutMs between two reads.
-    this.arm('body', this.ctx.limits.headerTimeoutMs);
     this.feedBody(result.rest);
+    // A body must keep coming: at most headerTimeoutMs between two reads (not
+    // armed when it was complete at once, as a request without one is).
+    if (this.state === 'body' && this.timerKind !== 'body') this.arm('body', this.ctx.limits.headerTimeoutMs);
   }
 
   private feedBody(chunk: Buffer): void {

@@ -203,6 +203,19 @@ describe('timeouts', () => {
     }
   });
 
+  it('answers 408 when a body never starts (the head came alone)', async () => {
+    const server = await start(echoRequest, { limits: { headerTimeoutMs: 100 } });
+    try {
+      const client = await RawClient.open(server.port);
+      client.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n');
+      await client.untilClosed();
+      expect(statusOf(client.received.toString('latin1'))).toBe(408);
+      client.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers 408 when a body stops arriving', async () => {
     const server = await start(echoRequest, { limits: { headerTimeoutMs: 100 } });
     try {
