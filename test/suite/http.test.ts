@@ -1,0 +1,130 @@
+/**
+ * runtime/http.ts: one request as a test sends it, against real servers on
+ * loopback — node:http for well-formed answers, raw node:net for broken ones.
+ */
+import { once } from 'node:events';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, prepareRequest, send } from '../../grader/suite/runtime/http.ts';
+
+async function listen<S extends HttpServer | NetServer>(server: S): Promise<string> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('send() to a well-formed server', () => {
+  let server: HttpServer;
+  let url: string;
+  beforeAll(async () => {
+    server = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        if (req.url === '/slow') return; // never answers
+        if (req.url === '/huge') {
+          res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+          const block = Buffer.alloc(1024 * 1024, 0x61);
+          for (let i = 0; i < 9; i++) res.write(block);
+          res.end();
+          return;
+        }
+        res.writeHead(201, 'Made It', [
+          ['Set-Cookie', 'a=1'],
+          ['X-Seen-Encoding', String(req.headers['transfer-encoding'] ?? 'none')],
+          ['Set-Cookie', 'b=2'],
+        ]);
+        res.end(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
+      });
+    });
+    url = await listen(server);
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('gives status, reason, raw headers in order (repeats kept) and the whole body', async () => {
+    const client = createClient(url);
+    const result = await send(client, prepareRequest('POST', '/todos', { json: { title: 'x' } }), 2_000);
+    await client.close();
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.reply.status).toBe(201);
+    expect(result.reply.reason).toBe('Made It');
+    expect(result.reply.rawHeaders.filter(([name]) => name === 'Set-Cookie')).toEqual([['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']]);
+    expect(result.reply.headers['set-cookie']).toBe('a=1, b=2');
+    expect(result.reply.text).toBe('POST /todos {"title":"x"}');
+    expect(result.reply.bytes).toBeInstanceOf(Uint8Array);
+  });
+
+  it('sends a chunked body when asked', async () => {
+    const client = createClient(url);
+    const result = await send(client, prepareRequest('POST', '/c', { body: 'hello', chunked: true }), 2_000);
+    await client.close();
+    expect(result.ok && result.reply.headers['x-seen-encoding']).toBe('chunked');
+    expect(result.ok && result.reply.text).toBe('POST /c hello');
+  });
+
+  it('gives up after the time limit ("an infinite loop?"), and the client still serves the next request', async () => {
+    const client = createClient(url);
+    const result = await send(client, prepareRequest('GET', '/slow'), 150);
+    expect(result).toEqual({ ok: false, error: { kind: 'timeout', message: 'no answer within 150 ms — an infinite loop?' } });
+    const next = await send(client, prepareRequest('GET', '/after'), 2_000);
+    await client.close();
+    expect(next.ok && next.reply.text).toBe('GET /after ');
+  });
+
+  it('stops reading a body over 8 MiB', async () => {
+    const client = createClient(url);
+    const result = await send(client, prepareRequest('GET', '/huge'), 5_000);
+    await client.destroy();
+    expect(!result.ok && result.error.kind).toBe('too-large');
+  });
+});
+
+describe('send() to a broken server', () => {
+  let server: NetServer;
+  let url: string;
+  let answer: (socket: Socket) => void = () => undefined;
+  beforeAll(async () => {
+    server = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => answer(socket));
+    });
+    url = await listen(server);
+  });
+  afterAll(() => server.close());
+
+  async function sendOnce(): Promise<Awaited<ReturnType<typeof send>>> {
+    const client = createClient(url);
+    try {
+      return await send(client, prepareRequest('GET', '/'), 2_000);
+    } finally {
+      await client.destroy();
+    }
+  }
+
+  it('a connection closed mid-body is a connection error', async () => {
+    answer = (socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+    expect(await sendOnce()).toEqual({ ok: false, error: { kind: 'connection', message: 'the connection closed before a complete response came' } });
+  });
+
+  it('bytes that are not HTTP/1.1 say so', async () => {
+    answer = (socket) => socket.end('NOT HTTP AT ALL\r\n\r\n');
+    const result = await sendOnce();
+    expect(!result.ok && result.error.message).toMatch(/^the response is not valid HTTP\/1\.1/);
+  });
+
+  it('a refused connection says the app process may be gone', async () => {
+    const closed = createNetServer();
+    const gone = await listen(closed);
+    closed.close();
+    await once(closed, 'close');
+    const client = createClient(gone);
+    const result = await send(client, prepareRequest('GET', '/'), 2_000);
+    await client.destroy();
+    expect(!result.ok && result.error.message).toBe('the app process refused the connection (is it still running?)');
+  });
+});
