@@ -33,6 +33,8 @@ export interface ResponseTransport {
   abort(reason: unknown): void;
   /** True once the client went away; the handler then stops iterating (close() is still called). */
   readonly clientGone: boolean;
+  /** True when the transport adds Date itself when the app gave none (node:http does): the handler then leaves it out. */
+  readonly addsDate?: boolean;
 }
 
 export interface HandlerHooks {
@@ -135,7 +137,7 @@ function* responseSteps(
     /** PEP 3333 "Buffering and Streaming": the head goes out with the first body bytes, Date and Server added (RFC 9110 §6.6.1, §10.2.4). */
     commitHead(head: PendingHead, knownLength: number | undefined): void {
       const headers: Header[] = [];
-      if (!hasHeader(head.headers, 'date')) headers.push(['Date', httpDate()]);
+      if (transport.addsDate !== true && !hasHeader(head.headers, 'date')) headers.push(['Date', httpDate()]);
       if (!hasHeader(head.headers, 'server')) headers.push(['Server', hooks.software]);
       for (const header of head.headers) headers.push(header);
       sent = head;

@@ -58,6 +58,23 @@ describe.each(DEFAULT_TEST_SERVERS as readonly InProcessServerName[])('%s server
     expect(reply.headers.server).toMatch(new RegExp(`^${name}/`));
   });
 
+  it("keeps the app's own Date (once) and its reason phrase, whether or not it is the usual one", async () => {
+    const dated = (status: string): Application => (_environ, startResponse) => {
+      startResponse(status, [['Date', 'Thu, 01 Jan 1970 00:00:00 GMT'], ['Content-Length', '0']]);
+      return [];
+    };
+    for (const [status, reason] of [['200 OK', 'OK'], ['200 Fine Thanks', 'Fine Thanks']]) {
+      const response = await request(await serve(dated(status!)), { dispatcher: agent, responseHeaders: 'raw' });
+      await response.body.text();
+      const raw = response.headers as unknown as string[];
+      expect(raw.filter((v, i) => i % 2 === 0 && v.toLowerCase() === 'date')).toHaveLength(1);
+      expect(raw[raw.findIndex((v, i) => i % 2 === 0 && v.toLowerCase() === 'date') + 1]).toBe('Thu, 01 Jan 1970 00:00:00 GMT');
+      expect(response.statusText).toBe(reason);
+      await running?.close();
+      running = undefined;
+    }
+  });
+
   it("sends the app's headers in its order, a repeated name as separate fields, its Content-Length once", async () => {
     const app: Application = (_environ, startResponse) => {
       startResponse('200 OK', [

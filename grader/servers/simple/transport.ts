@@ -3,7 +3,7 @@
  * node:http does the HTTP/1.1 framing (Content-Length or chunked, keep-alive,
  * no body for HEAD/204/304); this only maps the handler's steps onto it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ResponseTransport } from '../../wsgi/handler.ts';
 import type { Header } from '../../wsgi/types.ts';
 import { drainedOrClosed } from '../common/drain.ts';
@@ -16,6 +16,8 @@ import { drainedOrClosed } from '../common/drain.ts';
  * cost 3.4 µs a request instead of 0.5.
  */
 class NodeResponseTransport implements ResponseTransport {
+  /** node:http adds Date (res.sendDate) from its own once-a-second cache, without validating it as it does a header given to it. */
+  readonly addsDate = true;
   /** The body's length, when known: its last chunk can then go out with end(). */
   private expected: number | undefined;
   private written = 0;
@@ -46,7 +48,10 @@ class NodeResponseTransport implements ResponseTransport {
     }
     if (contentLength !== undefined && !hasLength) fields.push('Content-Length', String(contentLength));
     this.expected = contentLength;
-    this.res.writeHead(code, status.slice(4), fields);
+    // node:http checks a reason phrase it is given for bad characters; its own for the code needs no check.
+    const reason = status.slice(4);
+    if (reason === STATUS_CODES[code]) this.res.writeHead(code, fields);
+    else this.res.writeHead(code, reason, fields);
   }
 
   sendBody(chunk: Uint8Array): void | Promise<void> {
