@@ -156,35 +156,36 @@ export class ResponseWriter implements ResponseTransport {
     let list = headers;
     // RFC 9110 §8.6: no Content-Length on a 204 (or 1xx; the core refuses 1xx).
     if (code === 204) list = list.filter(([name]) => name.toLowerCase() !== 'content-length');
-    const extra: Header[] = [];
+    // The server's own fields, as text: written after the app's.
+    let extra = '';
     const appLength = hasHeader(list, 'content-length');
     if (this.request.method === 'HEAD' || code === 204 || code === 304) {
       // RFC 9110 §9.3.2, §15.3.5, §15.4.5: no content. A HEAD response still
       // carries the Content-Length a GET would have (§8.6).
       this.framing = 'none';
       if (this.request.method === 'HEAD' && code !== 204 && code !== 304 && contentLength !== undefined && !appLength) {
-        extra.push(['Content-Length', String(contentLength)]);
+        extra += `Content-Length: ${contentLength}\r\n`;
       }
     } else if (contentLength !== undefined) {
       this.framing = 'length';
-      if (!appLength) extra.push(['Content-Length', String(contentLength)]);
+      if (!appLength) extra += `Content-Length: ${contentLength}\r\n`;
     } else if (http11) {
       // RFC 9112 §7: unknown length on 1.1 → chunked, so the connection can persist.
       this.framing = 'chunked';
-      extra.push(['Transfer-Encoding', 'chunked']);
+      extra += 'Transfer-Encoding: chunked\r\n';
     } else {
       // RFC 9112 §6.3 item 8: an HTTP/1.0 client only knows close-delimited bodies.
       this.framing = 'close';
       this.keepAlive = false;
     }
     // RFC 9112 §9.6: tell the client when we'll close; §9.3: a 1.0 client needs keep-alive spelled out.
-    if (!this.keepAlive) extra.push(['Connection', 'close']);
-    else if (!http11) extra.push(['Connection', 'keep-alive']);
+    if (!this.keepAlive) extra += 'Connection: close\r\n';
+    else if (!http11) extra += 'Connection: keep-alive\r\n';
 
     // Always answer HTTP/1.1: RFC 9110 §2.5, the highest version we conform to.
     let text = `HTTP/1.1 ${status}\r\n`;
     for (const [name, value] of list) text += `${name}: ${value}\r\n`;
-    for (const [name, value] of extra) text += `${name}: ${value}\r\n`;
+    text += extra;
     this.head = `${text}\r\n`;
     this.channel.markHeadersSent();
   }
