@@ -163,11 +163,15 @@ describe('timeouts', () => {
     }
   });
 
-  it('answers 408 and closes when a started head does not complete within headerTimeoutMs', async () => {
+  it.each([
+    ['a started head does not complete', 'GET / HTTP/1.1\r\nHost: x\r\n'],
+    ['a body never starts (the head came alone)', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n'],
+    ['a body stops arriving', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc'],
+  ])('answers 408 and closes when %s within headerTimeoutMs', async (_what, sent) => {
     const server = await start(echoRequest, { limits: { headerTimeoutMs: 100 } });
     try {
       const client = await RawClient.open(server.port);
-      client.write('GET / HTTP/1.1\r\nHost: x\r\n');
+      client.write(sent);
       await client.untilClosed();
       expect(statusOf(client.received.toString('latin1'))).toBe(408);
       client.destroy();
@@ -203,31 +207,6 @@ describe('timeouts', () => {
     }
   });
 
-  it('answers 408 when a body never starts (the head came alone)', async () => {
-    const server = await start(echoRequest, { limits: { headerTimeoutMs: 100 } });
-    try {
-      const client = await RawClient.open(server.port);
-      client.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n');
-      await client.untilClosed();
-      expect(statusOf(client.received.toString('latin1'))).toBe(408);
-      client.destroy();
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('answers 408 when a body stops arriving', async () => {
-    const server = await start(echoRequest, { limits: { headerTimeoutMs: 100 } });
-    try {
-      const client = await RawClient.open(server.port);
-      client.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc');
-      await client.untilClosed();
-      expect(statusOf(client.received.toString('latin1'))).toBe(408);
-      client.destroy();
-    } finally {
-      await server.close();
-    }
-  });
 });
 
 describe('Expect: 100-continue (RFC 9110 §10.1.1)', () => {
