@@ -24,8 +24,9 @@ export const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-// RFC 9110 §5.1 token; §5.5 field value (HTAB, visible ASCII, obs-text).
+// RFC 9110 §5.1 token; a status line's reason phrase is field text (§5.5: HTAB, visible ASCII, obs-text).
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const STATUS = /^([1-9]\d\d) ([\t\x20-\x7e\x80-\xff]*)$/;
 
 /** RFC 9110 §5.5 field-value characters: HTAB, visible ASCII and SP, obs-text (a loop: values are short, and a regular expression's call costs more). */
 function isFieldText(value: string): boolean {
@@ -35,7 +36,6 @@ function isFieldText(value: string): boolean {
   }
   return true;
 }
-const STATUS = /^([1-9]\d\d) ([\t\x20-\x7e\x80-\xff]*)$/;
 
 /**
  * Check a status line and return its code (PEP 3333 "The start_response()

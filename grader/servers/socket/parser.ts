@@ -78,6 +78,12 @@ function isTokenText(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/** The first SP in text[from, to), or -1: spaces past `to` belong to later lines. */
+function spaceIn(text: string, from: number, to: number): number {
+  const at = text.indexOf(' ', from);
+  return at < 0 || at >= to ? -1 : at;
+}
+
 const EMPTY = Buffer.alloc(0);
 
 /** The bytes of `data` from `start` on, copied (a view would keep the whole socket chunk alive). */
@@ -201,14 +207,9 @@ export class HeadParser {
     if (to - from > this.limits.maxRequestLine) {
       return uriTooLong(`request line longer than ${this.limits.maxRequestLine} bytes`);
     }
-    // Spaces past `to` belong to later lines: found there, they count as none.
-    const space = (after: number): number => {
-      const at = text.indexOf(' ', after);
-      return at < 0 || at >= to ? -1 : at;
-    };
-    const sp1 = space(from);
-    const sp2 = sp1 < 0 ? -1 : space(sp1 + 1);
-    if (sp1 <= from || sp2 < 0 || sp2 === sp1 + 1 || sp2 === to - 1 || space(sp2 + 1) >= 0) {
+    const sp1 = spaceIn(text, from, to);
+    const sp2 = sp1 < 0 ? -1 : spaceIn(text, sp1 + 1, to);
+    if (sp1 <= from || sp2 < 0 || sp2 === sp1 + 1 || sp2 === to - 1 || spaceIn(text, sp2 + 1, to) >= 0) {
       return badRequest('request line must be "METHOD SP target SP HTTP/1.x" with single spaces');
     }
     if (!isTokenText(text, from, sp1)) return badRequest('method is not a token (RFC 9110 §9.1)');

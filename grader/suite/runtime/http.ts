@@ -83,12 +83,12 @@ export function send(client: Client, request: PreparedRequest, timeoutMs: number
       resolve(result);
     };
     /** Give up on the request: its connection is closed (it can't carry another with a response pending). */
-    const stop = (result: SendResult): void => {
-      settle(result);
-      abort?.(new Error(result.ok ? 'stopped' : result.error.message));
+    const stop = (error: TransportError): void => {
+      settle({ ok: false, error });
+      abort?.(new Error(error.message));
     };
     const timer = setTimeout(() => {
-      stop({ ok: false, error: { kind: 'timeout', message: `no answer within ${formatDuration(timeoutMs)} — an infinite loop?` } });
+      stop({ kind: 'timeout', message: `no answer within ${formatDuration(timeoutMs)} — an infinite loop?` });
     }, timeoutMs);
     const handler: Dispatcher.DispatchHandler = {
       onConnect(abortRequest) {
@@ -104,7 +104,7 @@ export function send(client: Client, request: PreparedRequest, timeoutMs: number
       onData(chunk) {
         size += chunk.length;
         if (size > MAX_RESPONSE_BYTES) {
-          stop({ ok: false, error: { kind: 'too-large', message: `the response body is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB` } });
+          stop({ kind: 'too-large', message: `the response body is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB` });
           return false;
         }
         parts.push(chunk);
@@ -129,7 +129,7 @@ export function send(client: Client, request: PreparedRequest, timeoutMs: number
       },
     };
     try {
-      dispatch(client, handler, {
+      client.dispatch({
         method: request.method as Dispatcher.HttpMethod,
         path: request.target,
         headers: request.headers.flat(),
@@ -138,16 +138,12 @@ export function send(client: Client, request: PreparedRequest, timeoutMs: number
         // Our own timer decides; undici's are only a backstop.
         headersTimeout: timeoutMs + 1_000,
         bodyTimeout: timeoutMs + 1_000,
-      });
+      }, handler);
     } catch (error) {
       // A request undici refuses to send (say, a header value it won't write).
       settle({ ok: false, error: { kind: 'connection', message: connectionMessage(error) } });
     }
   });
-}
-
-function dispatch(client: Client, handler: Dispatcher.DispatchHandler, options: Dispatcher.DispatchOptions): void {
-  client.dispatch(options, handler);
 }
 
 /** Raw header lines as undici gives them (Buffers, name then value), as strings in order. */
