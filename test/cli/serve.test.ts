@@ -146,7 +146,8 @@ describe('npm run serve', () => {
   it('serves on prefork: N workers sharing the database, each request logged with its worker, SIGTERM stops them all', async () => {
     const run = serve('solution/app.ts', '--port', '0', '--server', 'prefork', '--workers', '3');
     const [, url] = await waitFor(run.stdout, /with the prefork server \(3 workers\) at (http:\/\/127\.0\.0\.1:\d+)\//);
-    expect(run.stdout()).toMatch(/environ\['todo\.database'\] = .*todo\.sqlite/);
+    // The next line of the banner may come in a later chunk of stdout.
+    await waitFor(run.stdout, /environ\['todo\.database'\] = .*todo\.sqlite/);
     const workers = descendants(run.child.pid!).filter((row) => row.command.includes('runtime-'));
     expect(workers).toHaveLength(3);
     const created = await request(`${url}/todos`, { method: 'POST', body: '{"title": "Buy milk"}', headers: { 'content-type': 'application/json' } });
