@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import type { Client as UndiciClient, Dispatcher, errors as UndiciErrors } from 'undici';
+import type { Client as UndiciClient, Dispatcher } from 'undici';
 import type { Reply, RequestOptions } from '../define.ts';
 
 /**
@@ -16,8 +16,18 @@ import type { Reply, RequestOptions } from '../define.ts';
  * instances as `import { Client } from 'undici'` (one require cache).
  */
 const require = createRequire(import.meta.url);
-const Client = require('undici/lib/dispatcher/client.js') as typeof UndiciClient;
-const undiciErrors = require('undici/lib/core/errors.js') as typeof UndiciErrors;
+
+/** One file of undici; from its index instead, should a later undici move that file. */
+function undiciPart<T>(file: string, fromIndex: (undici: typeof import('undici')) => T): T {
+  try {
+    return require(`undici/${file}`) as T;
+  } catch {
+    return fromIndex(require('undici') as typeof import('undici'));
+  }
+}
+
+const Client = undiciPart('lib/dispatcher/client.js', (undici) => undici.Client);
+const undiciErrors = undiciPart('lib/core/errors.js', (undici) => undici.errors);
 type Client = UndiciClient;
 
 /** A response body larger than this is not a to-do API answer: stop reading. */
