@@ -6,7 +6,9 @@
  * test/fixtures/hostile, one of them looping on every request). The
  * baseline, measured in the same run, is vitest alone starting and running
  * one trivial test, launched the way the issue measured it (`npx vitest run`);
- * the same run launched by `node` directly is shown beside it.
+ * the same run launched by `node` directly is shown beside it. The cold
+ * grade is split into its fixed cost (one test of one request per server)
+ * and the rest, its tests.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -64,6 +66,9 @@ export async function benchGrading(classSize: number, rounds: number): Promise<v
   const vitestNode = repeat(rounds, () => timed(process.execPath, vitestDirect, [0]));
   // Exit 0: the solution passes every test that runs here (a tier this Node cannot run is skipped, not failed).
   const cold = repeat(rounds, () => timed('npm', ['run', '--silent', 'grade', '--', 'solution/app.ts'], [0]));
+  // The same grade with one test of one request per server: what a grade costs before its tests (vitest, the
+  // engine, two app processes, the report), so the cold grade's ratio splits into a fixed part and the tests'.
+  const fixed = repeat(rounds, () => timed('npm', ['run', '--silent', 'grade', '--', 'solution/app.ts', '--test', 'core.list.empty-array'], [0]));
 
   const classDir = makeClass(classSize);
   const hostile = makeHostile();
@@ -87,6 +92,8 @@ export async function benchGrading(classSize: number, rounds: number): Promise<v
         ['vitest alone (1 trivial test, npx vitest run)', seconds(vitest), '—', '1.00×', '—'],
         ['  the same, node vitest.mjs run', seconds(vitestNode), '—', `${(vitestNode / vitest).toFixed(2)}×`, '—'],
         ['npm run grade, 1 submission cold', seconds(cold), seconds(cold), `${(cold / vitest).toFixed(2)}× (${(cold / vitestNode).toFixed(2)}× node)`, '≤ 1.4×'],
+        ['  of which: the same with 1 test (fixed cost)', seconds(fixed), '—', `${(fixed / vitest).toFixed(2)}×`, '—'],
+        ['  the rest: its tests', seconds(cold - fixed), '—', `${((cold - fixed) / vitest).toFixed(2)}×`, '—'],
         [
           `npm run grade, class of ${classSize}`,
           seconds(whole.ms, 1),
