@@ -17,17 +17,26 @@ import type { Reply, RequestOptions } from '../define.ts';
  */
 const require = createRequire(import.meta.url);
 
-/** One file of undici; from its index instead, should a later undici move that file. */
-function undiciPart<T>(file: string, fromIndex: (undici: typeof import('undici')) => T): T {
+/**
+ * One file of undici; from its index instead, should a later undici move that
+ * file or change what it exports (`usable` says whether it still is the part).
+ */
+function undiciPart<T>(file: string, usable: (part: unknown) => boolean, fromIndex: (undici: typeof import('undici')) => T): T {
   try {
-    return require(`undici/${file}`) as T;
+    const part: unknown = require(`undici/${file}`);
+    if (usable(part)) return part as T;
   } catch {
-    return fromIndex(require('undici') as typeof import('undici'));
+    // Moved: the index below.
   }
+  return fromIndex(require('undici') as typeof import('undici'));
 }
 
-const Client = undiciPart('lib/dispatcher/client.js', (undici) => undici.Client);
-const undiciErrors = undiciPart('lib/core/errors.js', (undici) => undici.errors);
+const Client = undiciPart('lib/dispatcher/client.js', (part) => typeof part === 'function', (undici) => undici.Client);
+const undiciErrors = undiciPart(
+  'lib/core/errors.js',
+  (part) => typeof (part as { SocketError?: unknown } | null)?.SocketError === 'function',
+  (undici) => undici.errors,
+);
 type Client = UndiciClient;
 
 /** A response body larger than this is not a to-do API answer: stop reading. */
