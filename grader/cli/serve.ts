@@ -109,6 +109,8 @@ class Serve {
       sandbox: this.args.sandbox,
       host: this.args.host,
       port: this.port,
+      // The student's own machine: any client may try the app (curl, a browser).
+      admit: 'any',
       accessLog: true,
       inheritEnv: !this.args.sandbox,
       // Its own process group, so a terminal's Ctrl-C reaches only this process, which stops the app.

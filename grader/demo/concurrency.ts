@@ -83,7 +83,8 @@ export async function runConcurrencyDemo(options: DemoOptions): Promise<ServerRu
   try {
     const prepared = await prepareSubmission(SLOW_APP, work);
     if (!prepared.ok) throw new Error(`the demo app did not build: ${prepared.loadError}`);
-    const base = { bundlePath: prepared.bundlePath, sourceDir: prepared.sourceDir, validate: true };
+    // The demo's own app, on the student's machine: its listener admits any client, as serve's does.
+    const base = { bundlePath: prepared.bundlePath, sourceDir: prepared.sourceDir, validate: true, admit: 'any' as const };
     return [
       await timed('simple', () => startAppProcess({ ...base, server: 'simple' }), options),
       await timed(`prefork --workers ${options.workers}`, () => startPreforkProcess({ ...base, server: 'prefork', workers: options.workers }), options),

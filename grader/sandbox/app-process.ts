@@ -3,15 +3,19 @@
  * Node's permission model, and hands the grader an AppHandle.
  *
  * The child is `node <flags> runtime.mjs`: the pre-bundled runtime imports the
- * student's bundle, so start-up needs no TypeScript loader. Its stdout and
+ * student's bundle, so start-up needs no TypeScript loader. It never listens:
+ * this process does (servers/common/gate.ts) and passes each connection it
+ * admits over IPC — for grading only the grader's own client's, so a
+ * classmate's app process that scans loopback reaches no app. Its stdout and
  * stderr are captured for display only; control goes over IPC. See
  * sandboxReport() for what is and is not enforced.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
+import { Gate, type Admission } from '../servers/common/gate.ts';
 import { Channel } from './channel.ts';
 import { exitInfo, type ExitFacts } from './exit-reason.ts';
 import { childFlags } from './node-flags.ts';
@@ -26,6 +30,12 @@ export interface AppProcessExtras {
   host?: string;
   /** Default 0: any free port. */
   port?: number;
+  /**
+   * Who may connect: 'own' (the default) admits only connections opened by
+   * the handle's connect() — the grader's client; 'any' admits every client
+   * (`npm run serve`).
+   */
+  admit?: Admission;
   /** Sees the child's output live, uncapped (serve prints it as it comes). */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
   /** Pass the parent's environment (minus NODE_OPTIONS) instead of a minimal one. */
@@ -36,7 +46,7 @@ export interface AppProcessExtras {
   detached?: boolean;
   /** The child runtime to run. Default: ensureRuntimeBundle(). */
   runtime?: string;
-  /** With server 'prefork': this worker's 1-based index; `port` is then its master's (SERVER_PORT). */
+  /** With server 'prefork': this worker's 1-based index; `port` is then its master's (SERVER_PORT), and the master admits connections. */
   worker?: number;
 }
 
@@ -49,6 +59,9 @@ export interface AppProcessHandle extends AppHandle {
   /** prefork workers: finish what is served, then exit; resolves once gone (or after `withinMs`). */
   stop(withinMs: number): Promise<void>;
 }
+
+/** Connections admitted before the app is ready wait for it, up to this many; more are closed. */
+const MAX_EARLY_CONNECTIONS = 128;
 
 /** How long drainRecords() waits for a busy child before returning what arrived. */
 const DRAIN_TIMEOUT_MS = 2000;
@@ -133,6 +146,15 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
   const meta = readMeta(options.bundlePath, options.sourceDir);
   const bundleDir = realpathSync(dirname(options.bundlePath));
 
+  // Connections the gate admits go to the child once it is ready; those that came earlier wait.
+  let deliver: ((socket: Socket) => void) | undefined;
+  const early: Socket[] = [];
+  const gate = options.worker === undefined ? await openGate(host, port, options.admit ?? 'own', (socket) => {
+    if (deliver !== undefined) deliver(socket);
+    else if (early.length < MAX_EARLY_CONNECTIONS) early.push(socket);
+    else socket.destroy();
+  }) : undefined;
+
   const config: ChildConfig = {
     nonce: randomBytes(16).toString('hex'),
     bundlePath: join(bundleDir, basename(options.bundlePath)),
@@ -140,8 +162,7 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     entryName: meta.entryName,
     server: options.server,
     validate: options.validate,
-    host,
-    port,
+    port: gate?.port ?? port,
     accessLog: options.accessLog ?? false,
   };
   const writableDir = options.writableDir === undefined ? undefined : realpathSync(options.writableDir);
@@ -191,6 +212,8 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     if (ended) return;
     ended = true;
     children.delete(child);
+    gate?.close();
+    for (const socket of early.splice(0)) socket.destroy();
     channel.close();
     facts.stderrTail = stderr.tail;
     const info = exitInfo(facts);
@@ -220,7 +243,6 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     await exited;
   };
 
-  let url = '';
   await new Promise<void>((resolve, reject) => {
     const fail = (failure: AppStartFailure, code?: string): void => {
       clearTimeout(timer);
@@ -234,16 +256,12 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     onStartEvent = (event) => {
       switch (event.t) {
         case 'ready':
-          if (!/^http:\/\/[^/\s]+:\d+$/.test(event.url)) return;
           clearTimeout(timer);
           onStartEvent = () => {};
-          url = event.url;
           resolve();
           return;
         case 'load-error':
           return fail({ kind: 'load-error', message: event.message });
-        case 'listen-error':
-          return fail({ kind: 'exited', message: `the server could not listen on ${host}:${port}: ${event.message}` }, event.code);
         case 'ended':
           return fail({ kind: 'exited', message: `${event.info.reason} (while loading, before the server was ready)` });
         default:
@@ -251,6 +269,13 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
       }
     };
   });
+
+  const handOff = (socket: Socket): boolean => !ended && channel.hand({ t: HANDOFF }, socket);
+  deliver = (socket) => {
+    if (!handOff(socket)) socket.destroy();
+  };
+  for (const socket of early.splice(0)) deliver(socket);
+  const url = gate?.url ?? `http://${host}:${port}`;
 
   return {
     url,
@@ -277,13 +302,23 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     },
     output,
     kill,
-    handOff(socket: Socket): boolean {
-      return !ended && channel.hand({ t: HANDOFF }, socket);
-    },
+    connect: (): Socket => gate?.connect() ?? netConnect({ host, port }),
+    handOff,
     async stop(withinMs: number): Promise<void> {
       if (ended) return;
       await channel.ask('stop', withinMs);
       if ((await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, withinMs, 'late').unref())])) === 'late') await kill();
     },
   };
+}
+
+/** Listen in this (trusted) process; a listen error is the app's start failure, with its errno code. */
+async function openGate(host: string, port: number, admit: Admission, onConnection: (socket: Socket) => void): Promise<Gate> {
+  try {
+    return await Gate.open({ host, port, admit, onConnection });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AppStartError({ kind: 'exited', message: `the server could not listen on ${host}:${port}: ${message}` }, { stdout: '', stderr: '', truncated: false }, typeof code === 'string' ? code : 'ERROR');
+  }
 }

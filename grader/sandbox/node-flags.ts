@@ -3,7 +3,8 @@
  *
  * Node 20 and early 22 call the permission model --experimental-permission;
  * 22.13+/23.5+ call it --permission. Node 25 added network permissions
- * (--allow-net); a server must listen, so there it is allowed outright.
+ * (--allow-net), never granted: an app process does not listen (its parent
+ * passes it each connection over IPC), so it needs no network at all.
  */
 type Flags = ReadonlySet<string>;
 const known: Flags = process.allowedNodeEnvironmentFlags;
@@ -13,7 +14,7 @@ export function permissionFlag(flags: Flags = known): string {
   return flags.has('--permission') ? '--permission' : '--experimental-permission';
 }
 
-/** True where Node has network permissions at all (they still must be granted for the server to listen). */
+/** True where Node has network permissions: without --allow-net an app process can neither connect nor listen. */
 export function hasNetworkPermission(flags: Flags = known): boolean {
   return flags.has('--allow-net');
 }
@@ -39,7 +40,7 @@ export function childFlags(options: ChildFlagOptions): string[] {
   out.push(permissionFlag());
   for (const path of options.readPaths) out.push(`--allow-fs-read=${path}`);
   if (options.writableDir !== undefined) out.push(`--allow-fs-read=${options.writableDir}`, `--allow-fs-write=${options.writableDir}`);
-  if (hasNetworkPermission()) out.push('--allow-net');
-  // No other --allow-fs-write, no --allow-child-process, --allow-worker, --allow-addons, --allow-wasi: all denied.
+  // No other --allow-fs-write, no --allow-child-process, --allow-worker, --allow-addons, --allow-wasi,
+  // --allow-net: all denied.
   return out;
 }

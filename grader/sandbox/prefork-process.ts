@@ -56,6 +56,7 @@ export async function startPreforkProcess(options: PreforkOptions): Promise<Pref
     workers: count,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
+    admit: options.admit ?? 'own',
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     graceMs,
     ...(options.log === undefined ? {} : { log: options.log }),
@@ -119,6 +120,7 @@ export async function startPreforkProcess(options: PreforkOptions): Promise<Pref
       }
       return { stdout, stderr, truncated };
     },
+    connect: () => arbiter.connect(),
     handOff: () => false,
     stop: () => end(() => arbiter.close()),
     // The master stops first, so it replaces none of the workers it kills.

@@ -23,7 +23,7 @@ export interface ChildConfig {
   entryName: string;
   server: ServerName;
   validate: boolean;
-  host: string;
+  /** SERVER_PORT: the port of the listener in front of the app (the parent's, or a prefork master's). */
   port: number;
   /**
    * Write the servers' Common Log Format request lines to stderr. Off for
@@ -41,9 +41,8 @@ export interface ChildConfig {
 
 /** Child → parent. */
 export type ChildMessage =
-  | { t: 'ready'; url: string }
+  | { t: 'ready' }
   | { t: 'load-error'; message: string }
-  | { t: 'listen-error'; code: string; message: string }
   | { t: 'records'; items: RecordItem[] }
   | { t: 'fatal'; message: string }
   | { t: 'exit-called'; code: string }
@@ -61,7 +60,7 @@ export const MAX_BATCH_ITEMS = 256;
 /** Parent → child, each answered by a reply; 'stop' (prefork workers): finish what is served, then exit. */
 export type ParentMessage = { t: 'fresh'; id: number } | { t: 'sync'; id: number } | { t: 'stop'; id: number };
 
-/** Parent → prefork worker, with an accepted connection as the message's handle. */
+/** Parent → app process, with an accepted connection as the message's handle. */
 export const HANDOFF = 'connection';
 
 /** Longest string the parent keeps from one message field. */
@@ -129,19 +128,12 @@ function recordItem(raw: unknown): RecordItem | undefined {
 export function parseChildMessage(raw: unknown, nonce: string): ChildMessage | undefined {
   if (!isRecord(raw) || raw.nonce !== nonce) return undefined;
   switch (raw.t) {
-    case 'ready': {
-      const url = text(raw.url);
-      return url === undefined ? undefined : { t: 'ready', url };
-    }
+    case 'ready':
+      return { t: 'ready' };
     case 'load-error':
     case 'fatal': {
       const message = text(raw.message);
       return message === undefined ? undefined : { t: raw.t, message };
-    }
-    case 'listen-error': {
-      const code = text(raw.code);
-      const message = text(raw.message);
-      return code === undefined || message === undefined ? undefined : { t: 'listen-error', code, message };
     }
     case 'records': {
       if (!Array.isArray(raw.items)) return undefined;

@@ -36,6 +36,7 @@ export function sandboxReport(options: SandboxReportOptions = {}, nodeFlags: Rea
     `each app runs in its own child process with a ${memoryMb} MB JavaScript heap (--max-old-space-size)`,
     `an app must load and listen within ${startS} s; the grader kills (SIGKILL) app processes it is done with or that hang`,
     "the app process gets a minimal environment: none of the grader's environment variables",
+    "the app process does not listen: the grader listens and passes it only the connections the grader's own client opened, so another submission's app cannot reach it",
     'process.kill() may only signal the app\'s own process (a guard in the runtime, not Node\'s permission model)',
   ];
   const notEnforced = [
@@ -61,10 +62,13 @@ export function sandboxReport(options: SandboxReportOptions = {}, nodeFlags: Rea
   enforced.push(
     nodeFlags.has('--allow-inspector') ? 'the inspector denied (no --allow-inspector)' : 'the inspector denied (the permission model restricts it)',
   );
+  if (hasNetworkPermission(nodeFlags)) enforced.push('network denied (no --allow-net): the app can neither open connections nor listen');
+  else {
+    notEnforced.push(
+      `network: Node ${node}'s permission model has no network permission (--allow-net came in Node 25) — the app can open connections (to other machines too) and listen on other ports; another submission's app still cannot reach it, since its connections are only the grader's`,
+    );
+  }
   notEnforced.push(
-    hasNetworkPermission(nodeFlags)
-      ? `network: Node ${node} has network permissions (--allow-net), but the app's server must listen, so the network is allowed`
-      : `network: Node ${node}'s permission model has no network permission (--allow-net came in Node 25) — the app can open connections and listen on other ports`,
     "Node's documentation calls the permission model a seat belt, not a security boundary against malicious code: run untrusted classes in a container or VM as well",
   );
   if (major >= 22) {

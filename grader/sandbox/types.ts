@@ -2,6 +2,7 @@
  * The sandbox's API: student code is transpiled by the grader, then run only
  * in child processes under Node's permission model, one server per process.
  */
+import type { Socket } from 'node:net';
 import type { ServerName } from '../wsgi/types.ts';
 
 /** A submission made ready to run: its code bundled into one file (see prepareSubmission()). */
@@ -82,8 +83,10 @@ export interface RequestRecord {
 
 /** A running app process: one server, one app, in a sandboxed child. */
 export interface AppHandle {
-  /** e.g. "http://127.0.0.1:40123" */
+  /** e.g. "http://127.0.0.1:40123": the listener in front of the app. */
   readonly url: string;
+  /** Open a connection to the app that its listener admits (the grader's own client; others are turned away). */
+  connect(): Socket;
   readonly server: ServerName;
   /** True until the process has ended. */
   readonly alive: boolean;

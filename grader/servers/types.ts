@@ -2,6 +2,7 @@
  * What every server of the kit offers, so the sandbox, the CLI and the tests
  * can start either one the same way ("same application, different server").
  */
+import type { Socket } from 'node:net';
 import type { Application, ServerName } from '../wsgi/types.ts';
 
 export type { ServerName };
@@ -59,6 +60,20 @@ export interface RunningServer {
   readonly port: number;
   /** Stop listening, end open connections, resolve when all is closed. */
   close(): Promise<void>;
+}
+
+/**
+ * A server without its listener: whoever listens (the server's own listener,
+ * or a trusted process that passes connections over IPC) gives it each
+ * accepted socket, paused or flowing.
+ */
+export interface Service {
+  /** Serve this connection until it closes. */
+  accept(socket: Socket): void;
+  /** Idle connections close now, busy ones after their response (or at once, where the server cannot wait). */
+  close(): Promise<void>;
+  /** Open connections. */
+  readonly size: number;
 }
 
 export type StartServer = (app: Application, options?: ServerOptions) => Promise<RunningServer>;

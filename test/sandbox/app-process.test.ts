@@ -35,17 +35,17 @@ describe.each(DEFAULT_TEST_SERVERS)('an app process on the %s server', (server) 
     const app = await start(counter, server);
     expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(app.server).toBe(server);
-    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
-    expect(await get(app.url, '/')).toEqual({ status: 200, text: '2' });
+    expect(await get(app, '/')).toEqual({ status: 200, text: '1' });
+    expect(await get(app, '/')).toEqual({ status: 200, text: '2' });
     await app.fresh();
-    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
+    expect(await get(app, '/')).toEqual({ status: 200, text: '1' });
   });
 
   it('gives a fresh instance of an ES-module bundle too (top-level await)', async () => {
     const app = await start(await submission('tla-counter', `${COUNTER_APP}await Promise.resolve();\n`), server);
-    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
+    expect(await get(app, '/')).toEqual({ status: 200, text: '1' });
     await app.fresh();
-    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
+    expect(await get(app, '/')).toEqual({ status: 200, text: '1' });
   });
 
   it('runs the app in strict mode, as an ES module would', async () => {
@@ -58,17 +58,17 @@ export function application(environ: Environ, startResponse: StartResponse): Res
 }
 `;
     const app = await start(await submission('sloppy', sloppy), server);
-    expect(await get(app.url, '/')).toMatchObject({ status: 500 });
+    expect(await get(app, '/')).toMatchObject({ status: 500 });
     const records = await app.drainRecords();
     expect(records[0]!.errors[0]!.message).toMatch(/^ReferenceError: undeclared is not defined \(app\.ts:4:3\)$/);
   });
 
   it('records the environ of each request and the errors the app raised', async () => {
     const app = await start(counter, server);
-    await get(app.url, '/first?x=1');
-    expect(await get(app.url, '/throw')).toMatchObject({ status: 500 });
-    expect(await get(app.url, '/bad-status')).toMatchObject({ status: 500 });
-    expect(await get(app.url, '/promise')).toMatchObject({ status: 500 });
+    await get(app, '/first?x=1');
+    expect(await get(app, '/throw')).toMatchObject({ status: 500 });
+    expect(await get(app, '/bad-status')).toMatchObject({ status: 500 });
+    expect(await get(app, '/promise')).toMatchObject({ status: 500 });
     const records = await app.drainRecords();
     expect(records.map((r) => r.environ.PATH_INFO)).toEqual(['/first', '/throw', '/bad-status', '/promise']);
     expect(records[0]!.environ).toMatchObject({ REQUEST_METHOD: 'GET', QUERY_STRING: 'x=1', SERVER_NAME: expect.any(String) });
@@ -94,11 +94,11 @@ export function application(environ: Environ, startResponse: StartResponse): Res
 }
 `;
     const app = await start(await submission('printer', printer), server);
-    await get(app.url, '/one');
-    await get(app.url, '/throw');
-    await get(app.url, '/loud');
+    await get(app, '/one');
+    await get(app, '/throw');
+    await get(app, '/loud');
     await app.fresh();
-    await get(app.url, '/two');
+    await get(app, '/two');
     const records = await app.drainRecords();
     expect(records.map((r) => r.environ.PATH_INFO)).toEqual(['/one', '/throw', '/loud', '/two']);
     // What the app printed as it loaded goes with the first request after.
@@ -120,8 +120,8 @@ export function application(environ: Environ, startResponse: StartResponse): Res
 
   it('hands over the records made before the process was killed, batched or not', async () => {
     const app = await start(counter, server);
-    for (let i = 0; i < 100; i++) await get(app.url, `/many?${i}`);
-    await get(app.url, '/last');
+    for (let i = 0; i < 100; i++) await get(app, `/many?${i}`);
+    await get(app, '/last');
     // Records go out in batches, the last one a few ms after its request: no question needed.
     await new Promise((resolve) => setTimeout(resolve, 200));
     await app.kill();
@@ -142,7 +142,7 @@ export function application(environ: Environ, startResponse: StartResponse): Res
 `;
     const app = await start(await submission('spin', spin), server);
     expect(await app.responsive(250)).toBe(true);
-    void fetch(`${app.url}/spin`).catch(() => undefined);
+    void get(app, '/spin', 5_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await app.responsive(250)).toBe(false);
     await app.kill();
@@ -153,7 +153,7 @@ export function application(environ: Environ, startResponse: StartResponse): Res
     const linked = join(tempDir(), 'node_modules');
     symlinkSync(dirname(await ensureRuntimeBundle()), linked);
     const app = await start(counter, server, { runtime: join(linked, basename(await ensureRuntimeBundle())) });
-    expect(await get(app.url, '/')).toEqual({ status: 200, text: '1' });
+    expect(await get(app, '/')).toEqual({ status: 200, text: '1' });
   });
 
   it('kill() ends the process, and says the grader stopped it', async () => {
@@ -173,9 +173,9 @@ export function application(environ: Environ, startResponse: StartResponse): Res
 describe('output', () => {
   it('captures stdout and stderr as text, never more than the limit', async () => {
     const app = await start(counter, 'simple', { outputLimit: 40 });
-    await get(app.url, '/print');
-    await get(app.url, '/print');
-    await get(app.url, '/print');
+    await get(app, '/print');
+    await get(app, '/print');
+    await get(app, '/print');
     await app.drainRecords();
     const output = app.output();
     expect(output.stdout.startsWith('printed by the app\nprinted by the app\npr')).toBe(true);
@@ -186,7 +186,7 @@ describe('output', () => {
 
   it('shows the server log (Common Log Format) on stderr when asked (npm run serve)', async () => {
     const app = await start(counter, 'simple', { accessLog: true });
-    await get(app.url, '/logged');
+    await get(app, '/logged');
     // The server logs the line after the response is out: wait for it.
     await vi.waitFor(() => expect(app.output().stderr).toMatch(/"GET \/logged HTTP\/1\.1" 200 1/), { timeout: 10_000 });
     expect(app.output().truncated).toBe(false);
@@ -194,11 +194,11 @@ describe('output', () => {
 
   it.each(['simple', 'socket'] as const)('keeps app errors but not request lines on stderr by default (%s)', async (server) => {
     const app = await start(counter, server);
-    await get(app.url, '/logged');
-    await get(app.url, '/throw');
+    await get(app, '/logged');
+    await get(app, '/throw');
     await vi.waitFor(() => expect(app.output().stderr).toContain('thrown on purpose'), { timeout: 10_000 });
     // Each server logs a request's line right after its response: by the time a later request is answered, it would be there.
-    await get(app.url, '/after');
+    await get(app, '/after');
     await app.drainRecords();
     expect(app.output().stderr).not.toMatch(/HTTP\/1\.1" \d{3}/);
   });
@@ -242,7 +242,7 @@ describe('start failures', () => {
     const failure = await startFailure(start(counter, 'socket', { port }));
     expect(failure.failure.kind).toBe('exited');
     expect(failure.code).toBe('EADDRINUSE');
-    expect(await get(first.url, '/')).toMatchObject({ status: 200 });
+    expect(await get(first, '/')).toMatchObject({ status: 200 });
   });
 });
 
@@ -253,7 +253,7 @@ describe('without the sandbox', () => {
       `import { writeFileSync } from 'node:fs';\n${TYPES}\nexport function application(environ: Environ, startResponse: StartResponse): ResponseBody {\n  writeFileSync('written.txt', 'ok');\n  startResponse('200 OK', [['Content-Type', 'text/plain']]);\n  return [];\n}\n`,
     );
     const handle = await start(app, 'simple', { sandbox: false });
-    const got = await get(handle.url, '/');
+    const got = await get(handle, '/');
     expect(got, JSON.stringify(await handle.drainRecords())).toMatchObject({ status: 200 });
     expect(existsSync(join(app.bundlePath, '..', 'written.txt'))).toBe(true);
   });
@@ -270,7 +270,7 @@ describe('the runtime bundle', () => {
   it('needs no TypeScript loader in the child', async () => {
     const handle = await startAppProcess({ bundlePath: counter.bundlePath, sourceDir: counter.sourceDir, server: 'simple', validate: false });
     try {
-      expect(await get(handle.url, '/')).toEqual({ status: 200, text: '1' });
+      expect(await get(handle, '/')).toEqual({ status: 200, text: '1' });
     } finally {
       await handle.kill();
     }

@@ -6,7 +6,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
+import type { Socket } from 'node:net';
+import { Client, request } from 'undici';
 import { prepareSubmission } from '../../grader/sandbox/prepare.ts';
 import { startAppProcess, type AppProcessHandle, type StartAppOptions } from '../../grader/sandbox/app-process.ts';
 import { startPreforkProcess, type PreforkHandle, type PreforkOptions } from '../../grader/sandbox/prefork-process.ts';
@@ -76,14 +77,34 @@ export async function killAll(): Promise<void> {
 
 export type Got = { status: number; text: string } | { error: string };
 
-/** GET a path; a transport failure (reset, timeout) comes back as `error`. */
-export async function get(url: string, path: string, timeoutMs = 10_000): Promise<Got> {
+/** GET a path (through the handle's own way in, given a handle); a transport failure (reset, timeout) comes back as `error`. */
+export async function get(app: string | Reachable, path: string, timeoutMs = 10_000): Promise<Got> {
+  const url = typeof app === 'string' ? app : app.url;
+  // An app process's listener admits only connections its handle opened (the grader's own client).
+  const dispatcher = typeof app === 'string' ? undefined : clientFor(app);
   try {
-    const response = await request(`${url}${path}`, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, reset: true });
+    const response = await request(`${url}${path}`, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, reset: true, ...(dispatcher === undefined ? {} : { dispatcher }) });
     return { status: response.statusCode, text: await response.body.text() };
   } catch (error) {
     return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  } finally {
+    void dispatcher?.destroy();
   }
+}
+
+/** What get() needs of an app handle: its address, and the way in its listener admits. */
+export interface Reachable {
+  url: string;
+  connect(): Socket;
+}
+
+/** An undici Client whose connections the handle opens (destroy it when done). */
+export function clientFor(app: Reachable): Client {
+  return new Client(app.url, { connect: (_options, callback) => {
+    const socket = app.connect();
+    socket.once('connect', () => callback(null, socket));
+    socket.once('error', (error) => callback(error, null));
+  } });
 }
 
 /** True once no process has this pid. */

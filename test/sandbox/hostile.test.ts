@@ -32,7 +32,7 @@ async function startFailure(name: string, server: ServerName, startTimeoutMs?: n
 
 /** The request failed with a 500, and the app's error record names the denied operation. */
 async function expectDenied(app: AppProcessHandle, path = '/'): Promise<void> {
-  expect(await get(app.url, path)).toMatchObject({ status: 500 });
+  expect(await get(app, path)).toMatchObject({ status: 500 });
   const [record] = await app.drainRecords();
   expect(record?.errors[0]?.message).toMatch(/Access to this API has been restricted|may only signal its own process/);
 }
@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   // Whatever the last one did, the other app processes keep serving.
-  expect(await get(bystander.url, '/')).toMatchObject({ status: 200 });
+  expect(await get(bystander, '/')).toMatchObject({ status: 200 });
 });
 
 afterAll(async () => {
@@ -71,7 +71,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
 
   it.skipIf(server === 'prefork')('an infinite loop in a handler: no answer, but the grader can still kill it', async () => {
     const app = await start(hostile['loop-in-handler']!, server);
-    const got = await get(app.url, '/', 1000);
+    const got = await get(app, '/', 1000);
     expect(got).toHaveProperty('error');
     expect(app.alive).toBe(true);
     await app.kill();
@@ -81,7 +81,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
 
   it.skipIf(server === 'prefork')('process.exit() in a handler: the exit reason says so', async () => {
     const app = await start(hostile['exit-in-handler']!, server);
-    expect(await get(app.url, '/')).toHaveProperty('error');
+    expect(await get(app, '/')).toHaveProperty('error');
     expect(await app.exited).toEqual({
       code: 3,
       signal: null,
@@ -113,7 +113,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
     await expectDenied(app, `/?${encodeURIComponent('/etc/hostname')}`);
     await expectDenied(app, `/?${encodeURIComponent(join(PROJECT_DIR, 'grader', 'suite', 'define.ts'))}`);
     await expectDenied(app, `/?${encodeURIComponent(join(HOSTILE_DIR, 'fake-score', 'app.ts'))}`);
-    const own = await get(app.url, `/?${encodeURIComponent(join(HOSTILE_DIR, 'read-outside', 'data.txt'))}`);
+    const own = await get(app, `/?${encodeURIComponent(join(HOSTILE_DIR, 'read-outside', 'data.txt'))}`);
     expect(own).toEqual({ status: 200, text: 'a file the app may read\n' });
   });
 
@@ -124,7 +124,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
 
   it.skipIf(server === 'prefork')('unbounded memory: the exit reason says it ran out of memory', async () => {
     const app = await start(hostile['memory-hog']!, server, { memoryMb: 64 });
-    expect(await get(app.url, '/', 60_000)).toHaveProperty('error');
+    expect(await get(app, '/', 60_000)).toHaveProperty('error');
     const exit = await app.exited;
     expect(exit.reason).toBe('the app ran out of memory (its heap is limited to 64 MB) — does something grow without bound?');
     expect(exit.code !== 0 || exit.signal !== null).toBe(true);
@@ -132,7 +132,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
 
   it('a fake score on stdout is captured as text, and nothing reads it', async () => {
     const app = await start(hostile['fake-score']!, server);
-    expect(await get(app.url, '/')).toEqual({ status: 404, text: 'nothing here\n' });
+    expect(await get(app, '/')).toEqual({ status: 404, text: 'nothing here\n' });
     const records = await app.drainRecords();
     expect(records).toHaveLength(1);
     expect(JSON.stringify([records[0]!.environ, records[0]!.errors])).not.toContain('100');
@@ -145,7 +145,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
   it('forged IPC messages are ignored', async () => {
     const app = await start(hostile['forge-ipc']!, server);
     expect(app.url).not.toBe('http://127.0.0.1:1');
-    expect(await get(app.url, '/')).toEqual({ status: 200, text: 'genuine\n' });
+    expect(await get(app, '/')).toEqual({ status: 200, text: 'genuine\n' });
     await app.fresh();
     expect((await app.drainRecords()).map((r) => r.environ.PATH_INFO)).toEqual(['/']);
   });
@@ -154,7 +154,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
     process.env.WSGI_KIT_TEST_SECRET = 'hunter2';
     try {
       const app = await start(hostile['env-dump']!, server);
-      const got = await get(app.url, '/');
+      const got = await get(app, '/');
       expect(got).toMatchObject({ status: 200 });
       const text = 'text' in got ? got.text : '';
       expect(text).not.toContain('hunter2');
@@ -193,14 +193,14 @@ describe('on prefork, a worker that hangs, exits or runs out of memory is replac
   it('an infinite loop in a handler: the heartbeat kills the worker and starts another', async () => {
     const { app, log } = await pool('loop-in-handler', { timeoutMs: 1000 });
     const first = app.workers()[0]!.pid!;
-    expect(await get(app.url, '/', 1500)).toHaveProperty('error');
+    expect(await get(app, '/', 1500)).toHaveProperty('error');
     await replaced(app, first, log, /prefork: worker 1 \(pid \d+\) timed out \(no answer to the heartbeat within 1 s/);
   });
 
   it('process.exit() in a handler: the worker is replaced and the log says why', async () => {
     const { app, log } = await pool('exit-in-handler');
     const first = app.workers()[0]!.pid!;
-    expect(await get(app.url, '/')).toHaveProperty('error');
+    expect(await get(app, '/')).toHaveProperty('error');
     await replaced(app, first, log, /prefork: worker 1 \(pid \d+\) exited: the app called process\.exit\(3\)/);
     expect((await app.drainRecords()).map((r) => [r.worker, r.environ.PATH_INFO])).toEqual([[1, '/']]);
   });
@@ -208,7 +208,7 @@ describe('on prefork, a worker that hangs, exits or runs out of memory is replac
   it('unbounded memory: the worker is replaced and the log says it ran out of memory', async () => {
     const { app, log } = await pool('memory-hog', { memoryMb: 64 });
     const first = app.workers()[0]!.pid!;
-    expect(await get(app.url, '/', 60_000)).toHaveProperty('error');
+    expect(await get(app, '/', 60_000)).toHaveProperty('error');
     await replaced(app, first, log, /exited: the app ran out of memory \(its heap is limited to 64 MB\)/);
   });
 });

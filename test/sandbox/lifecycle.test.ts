@@ -58,7 +58,7 @@ export function application(environ: Environ, startResponse: StartResponse): Res
 `,
     });
     const app = await start(await prepared(source, join(source, '..', 'out')), 'socket');
-    await get(app.url, '/?before-the-crash');
+    await get(app, '/?before-the-crash');
     expect(await app.exited).toEqual({ code: 1, signal: null, reason: 'the app process crashed on an uncaught error: RangeError: thrown later (app.ts:4:11)' });
     // Records wait in the child for a few ms; dying of an error sends them first.
     expect((await app.drainRecords()).map((r) => r.environ.QUERY_STRING)).toEqual(['before-the-crash']);

@@ -66,7 +66,7 @@ async function submission(name: string, source: string): Promise<Ready> {
 }
 
 async function ask(path: string): Promise<Answer> {
-  return (await who(pool.url, path)) as Answer;
+  return (await who(pool, path)) as Answer;
 }
 
 beforeAll(async () => {
@@ -108,8 +108,8 @@ describe('a prefork pool of sandboxed workers', () => {
       const inside = join(writable, `inside-${round}.txt`);
       const wrote = await ask(`/write?${encodeURIComponent(inside)}`);
       expect(readFileSync(inside, 'utf8')).toBe(`written by worker ${wrote.worker}`);
-      expect(await get(pool.url, `/write?${encodeURIComponent(outside)}`)).toMatchObject({ status: 500 });
-      expect(await get(pool.url, '/spawn')).toMatchObject({ status: 500 });
+      expect(await get(pool, `/write?${encodeURIComponent(outside)}`)).toMatchObject({ status: 500 });
+      expect(await get(pool, '/spawn')).toMatchObject({ status: 500 });
     }
     expect(existsSync(outside)).toBe(false);
     const records = await pool.drainRecords();
@@ -126,7 +126,7 @@ describe('a prefork pool of sandboxed workers', () => {
     await ask('/add?f');
     // Killed while requests are in flight: what was answered is kept; what the dead worker held may be lost, never doubled.
     const burst = Array.from({ length: 10 }, (_, i) => `m${i}`);
-    const [answers] = await Promise.all([Promise.all(burst.map((text) => get(pool.url, `/add?${text}`))), pool.killWorker(1)]);
+    const [answers] = await Promise.all([Promise.all(burst.map((text) => get(pool, `/add?${text}`))), pool.killWorker(1)]);
     // A connection the dead worker never answered is closed, not left open with nobody to serve it.
     for (const answer of answers) if ('error' in answer) expect(answer.error).not.toMatch(/Timeout/);
     const acknowledged = burst.filter((_, i) => 'status' in answers[i]! && (answers[i] as { status: number }).status === 200);
@@ -166,7 +166,7 @@ describe('a prefork pool of sandboxed workers', () => {
     expect(pool.alive).toBe(false);
     expect((await pool.exited).reason).toBe('the prefork pool was stopped');
     for (const pid of pids) expect(isGone(pid)).toBe(true);
-    expect(await get(pool.url, '/')).toMatchObject({ error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await get(pool, '/')).toMatchObject({ error: expect.stringMatching(/ECONNREFUSED/) });
     expect(await pool.responsive(500)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
  * Helpers for the prefork tests: an app that says who served it, and waiting
  * for a condition without asserting how long it took.
  */
-import { TYPES, get, type Ready } from './helpers.ts';
+import { TYPES, get, type Ready, type Reachable } from './helpers.ts';
 
 /**
  * Answers with who served it: the worker's index and pid, how many requests
@@ -49,8 +49,8 @@ export interface Who {
 }
 
 /** GET a path of WHO_APP; throws unless it answered 200. */
-export async function who(url: string, path = '/'): Promise<Who> {
-  const got = await get(url, path);
+export async function who(app: string | Reachable, path = '/'): Promise<Who> {
+  const got = await get(app, path);
   if (!('status' in got) || got.status !== 200) throw new Error(`GET ${path}: expected 200, got ${JSON.stringify(got)}`);
   return JSON.parse(got.text) as Who;
 }

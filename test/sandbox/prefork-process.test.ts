@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { isAppStartError } from '../../grader/sandbox/app-process.ts';
 import type { PreforkHandle } from '../../grader/sandbox/prefork-process.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
-import { TYPES, get, isGone, killAll, prepared, removeTemps, startPrefork, tempDir, writeFiles, type Ready } from './helpers.ts';
+import { TYPES, clientFor, get, isGone, killAll, prepared, removeTemps, startPrefork, tempDir, writeFiles, type Reachable, type Ready } from './helpers.ts';
 
 const SQLITE = process.getBuiltinModule('node:sqlite') !== undefined;
 
@@ -69,10 +69,15 @@ interface Info {
 let work: string;
 let info: Ready;
 
-async function getJson<T>(url: string, init: { method?: string } = {}): Promise<{ status: number; connection: string | undefined; body: T }> {
-  const reply = await request(url, { ...init, headersTimeout: 10_000, bodyTimeout: 10_000 });
-  const connection = reply.headers.connection;
-  return { status: reply.statusCode, connection: typeof connection === 'string' ? connection : undefined, body: (await reply.body.json()) as T };
+async function getJson<T>(app: Reachable, path: string, init: { method?: string } = {}): Promise<{ status: number; connection: string | undefined; body: T }> {
+  const dispatcher = clientFor(app);
+  try {
+    const reply = await request(`${app.url}${path}`, { ...init, dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const connection = reply.headers.connection;
+    return { status: reply.statusCode, connection: typeof connection === 'string' ? connection : undefined, body: (await reply.body.json()) as T };
+  } finally {
+    void dispatcher.destroy();
+  }
 }
 
 beforeAll(async () => {
@@ -88,7 +93,7 @@ describe('a prefork pool', () => {
     const app = await startPrefork(info, { workers: 3 });
     const answers: Info[] = [];
     for (let i = 0; i < 6; i++) {
-      const reply = await getJson<Info>(`${app.url}/`);
+      const reply = await getJson<Info>(app, `/`);
       // One request per connection, as gunicorn's sync workers: the next may reach another worker.
       expect(reply.connection).toBe('close');
       answers.push(reply.body);
@@ -106,7 +111,7 @@ describe('a prefork pool', () => {
 
   it('merges the records of every worker in arrival order, each naming its worker and pid', async () => {
     const app = await startPrefork(info);
-    for (const path of ['/a', '/b', '/c']) expect(await get(app.url, path)).toMatchObject({ status: 200 });
+    for (const path of ['/a', '/b', '/c']) expect(await get(app, path)).toMatchObject({ status: 200 });
     const records = await app.drainRecords();
     expect(records.map((r) => [r.environ.PATH_INFO, r.worker])).toEqual([['/a', 1], ['/b', 2], ['/c', 1]]);
     expect(records.map((r) => r.pid)).toEqual([app.workers()[0]!.pid, app.workers()[1]!.pid, app.workers()[0]!.pid]);
@@ -115,17 +120,17 @@ describe('a prefork pool', () => {
 
   it('fresh() gives every worker a new app instance', async () => {
     const app = await startPrefork(info);
-    for (let i = 0; i < 4; i++) await get(app.url, '/');
+    for (let i = 0; i < 4; i++) await get(app, '/');
     await app.fresh();
     const counts = [];
-    for (let i = 0; i < 2; i++) counts.push((await getJson<Info>(`${app.url}/`)).body.count);
+    for (let i = 0; i < 2; i++) counts.push((await getJson<Info>(app, `/`)).body.count);
     expect(counts).toEqual([1, 1]);
   });
 
   it("labels each worker's output with the worker and its pid", async () => {
     const app = await startPrefork(info);
-    await get(app.url, '/print');
-    await get(app.url, '/print');
+    await get(app, '/print');
+    await get(app, '/print');
     const [one, two] = app.workers();
     await vi.waitFor(() => {
       const { stdout } = app.output();
@@ -143,20 +148,20 @@ describe('a prefork pool', () => {
     expect(app.workers()[0]).toMatchObject({ index: 1, alive: true, restarts: 1 });
     expect(app.workers()[0]!.pid).not.toBe(before);
     expect(log).toEqual([`prefork: worker 1 (pid ${before}) killed on request; starting a new one`, `prefork: worker 1 (pid ${app.workers()[0]!.pid}) started`]);
-    for (let i = 0; i < 2; i++) expect(await get(app.url, '/')).toMatchObject({ status: 200 });
+    for (let i = 0; i < 2; i++) expect(await get(app, '/')).toMatchObject({ status: 200 });
   });
 
   it('close() lets a request in progress finish, then every worker is gone', async () => {
     const app = await startPrefork(info, { graceMs: 5_000 });
     const pids = app.workers().map((w) => w.pid!);
-    const slow = get(app.url, '/slow?400', 10_000);
+    const slow = get(app, '/slow?400', 10_000);
     // The request has reached its worker (its record is there) before the stop begins.
     await vi.waitFor(async () => expect((await app.drainRecords()).length).toBe(1));
     await app.close();
     expect(await slow).toMatchObject({ status: 200 });
     for (const pid of pids) expect(isGone(pid)).toBe(true);
     expect(app.alive).toBe(false);
-    expect(await get(app.url, '/', 1000)).toHaveProperty('error');
+    expect(await get(app, '/', 1000)).toHaveProperty('error');
   });
 
   it('an app that cannot load fails to start as an app process does', async () => {
@@ -172,11 +177,11 @@ describe('a prefork pool in the sandbox', () => {
     const data = tempDir('todo-wsgi-prefork-data-');
     const outside = join(tempDir('todo-wsgi-prefork-outside-'), 'nope.txt');
     const app = await startPrefork(info, { sandbox: true, writableDir: data, environ: { 'todo.database': join(data, 'todo.sqlite') } });
-    for (let i = 0; i < 2; i++) expect((await getJson<Info>(`${app.url}/`)).body.database).toBe(join(data, 'todo.sqlite'));
+    for (let i = 0; i < 2; i++) expect((await getJson<Info>(app, `/`)).body.database).toBe(join(data, 'todo.sqlite'));
     // Both workers get the same grant, and only it.
     for (let i = 0; i < 2; i++) {
-      expect((await getJson<{ written: boolean }>(`${app.url}/write?${encodeURIComponent(join(data, `w${i}.txt`))}`)).body.written).toBe(true);
-      expect((await getJson<{ written: boolean; code?: string }>(`${app.url}/write?${encodeURIComponent(outside)}`)).body).toEqual({ written: false, code: 'ERR_ACCESS_DENIED' });
+      expect((await getJson<{ written: boolean }>(app, `/write?${encodeURIComponent(join(data, `w${i}.txt`))}`)).body.written).toBe(true);
+      expect((await getJson<{ written: boolean; code?: string }>(app, `/write?${encodeURIComponent(outside)}`)).body).toEqual({ written: false, code: 'ERR_ACCESS_DENIED' });
     }
     expect(existsSync(join(data, 'w0.txt')) && existsSync(join(data, 'w1.txt'))).toBe(true);
     expect(existsSync(outside)).toBe(false);
@@ -191,7 +196,7 @@ describe('a prefork pool in the sandbox', () => {
     const inserting = (async () => {
       for (let i = 0; i < 30; i++) {
         try {
-          if ((await getJson<{ n: number }>(`${app.url}/sql`, { method: 'POST' })).status === 200) acknowledged++;
+          if ((await getJson<{ n: number }>(app, `/sql`, { method: 'POST' })).status === 200) acknowledged++;
         } catch {
           lost++; // the request the dying worker held: never acknowledged, so nothing a client relied on
         }
@@ -203,9 +208,9 @@ describe('a prefork pool in the sandbox', () => {
     expect(app.workers()[0]!.restarts).toBe(1);
     expect(acknowledged + lost).toBe(30);
     expect(lost).toBeLessThanOrEqual(1);
-    const rows = (await getJson<{ n: number }>(`${app.url}/sql`)).body.n;
+    const rows = (await getJson<{ n: number }>(app, `/sql`)).body.n;
     expect(rows).toBeGreaterThanOrEqual(acknowledged);
     // Every worker, the new one included, sees every row.
-    for (let i = 0; i < 2; i++) expect((await getJson<{ n: number }>(`${app.url}/sql`)).body.n).toBe(rows);
+    for (let i = 0; i < 2; i++) expect((await getJson<{ n: number }>(app, `/sql`)).body.n).toBe(rows);
   });
 });

@@ -17,9 +17,14 @@ describe('sandboxReport', () => {
     );
   });
 
-  it('says plainly that the network is not restricted', () => {
-    expect(sandboxReport().notEnforced.some((line) => line.startsWith('network:'))).toBe(true);
-    expect(sandboxReport().enforced.some((line) => /network/i.test(line))).toBe(false);
+  it('says plainly that the network is not restricted where Node has no network permission', () => {
+    const node24 = new Set([...process.allowedNodeEnvironmentFlags].filter((flag) => flag !== '--allow-net'));
+    expect(sandboxReport({}, node24).notEnforced.some((line) => line.startsWith('network:'))).toBe(true);
+    expect(sandboxReport({}, node24).enforced.some((line) => /network/i.test(line))).toBe(false);
+  });
+
+  it('says on every Node that no other app process can reach the app', () => {
+    expect(sandboxReport().enforced).toContainEqual(expect.stringMatching(/^the app process does not listen: .*another submission's app cannot reach it/));
   });
 
   it('derives each denial from the flags this Node reports, and says what an older Node does not gate', () => {
@@ -31,7 +36,8 @@ describe('sandboxReport', () => {
       'WASI denied (no --allow-wasi)',
       'the inspector denied (no --allow-inspector)',
     ]));
-    expect(report25.notEnforced).toContainEqual(expect.stringMatching(/^network: Node \S+ has network permissions \(--allow-net\), but the app's server must listen/));
+    expect(report25.enforced).toContainEqual('network denied (no --allow-net): the app can neither open connections nor listen');
+    expect(report25.notEnforced.some((line) => line.startsWith('network:'))).toBe(false);
 
     const bare = new Set(['--experimental-permission', '--allow-fs-read', '--allow-fs-write', '--allow-child-process']);
     const old = sandboxReport({}, bare);

@@ -202,7 +202,7 @@ export class AppPool {
         starts.release();
       }
     }
-    const live: LiveApp = { handle, client: createClient(handle.url), pending: [], used: false };
+    const live: LiveApp = { handle, client: createClient(handle.url, () => handle.connect()), pending: [], used: false };
     if (isPrefork(handle)) live.restartWorker = (worker) => handle.killWorker(worker);
     this.all.add(live);
     return live;

@@ -16,7 +16,6 @@ export function takeConfig(): ChildConfig {
     typeof value.bundlePath !== 'string' ||
     typeof value.sourceDir !== 'string' ||
     typeof value.entryName !== 'string' ||
-    typeof value.host !== 'string' ||
     typeof value.port !== 'number' ||
     typeof value.validate !== 'boolean' ||
     (value.accessLog !== undefined && typeof value.accessLog !== 'boolean') ||

@@ -1,15 +1,18 @@
 /**
  * The entry point of an app process (bundled into one file by
- * ensureRuntimeBundle()). It loads the student's bundle, starts one server
- * around it and answers the parent over IPC:
- *   → ready {url} | load-error {message} | listen-error {code, message}
+ * ensureRuntimeBundle()). It loads the student's bundle and serves it with
+ * one server's service — never a listener: the parent listens, and passes
+ * each connection it admits over IPC, so the app process needs no network
+ * permission at all. It answers the parent over IPC:
+ *   → ready | load-error {message}
  *   → records (request / app-error) in batches: every few ms, and before each reply
+ *   ← connection (with the socket as the message's handle): serve it
  *   ← fresh (re-import the app: new state) and sync (a barrier), each → reply
  */
 import { Socket } from 'node:net';
-import { startServer } from '../../servers/index.ts';
+import { SERVICES } from '../../servers/index.ts';
 import { startPreforkWorker } from '../../servers/prefork/worker.ts';
-import type { ServerOptions } from '../../servers/types.ts';
+import type { ServerOptions, Service } from '../../servers/types.ts';
 import type { Application } from '../../wsgi/types.ts';
 import { HANDOFF, parseParentMessage, type ChildMessage } from '../protocol.ts';
 import { takeConfig } from './config.ts';
@@ -80,8 +83,6 @@ if (!first.ok) {
   };
 
   const options: ServerOptions = {
-    host: config.host,
-    port: config.port,
     validate: config.validate,
     onEnviron: recorder.onEnviron,
     onAppError: recorder.onAppError,
@@ -95,62 +96,44 @@ if (!first.ok) {
     },
   };
 
-  let server: Serving | undefined;
-  try {
-    server = await serve(application, options);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | null)?.code;
-    fail({ t: 'listen-error', code: typeof code === 'string' ? code : 'ERROR', message: errorHeadline(error) });
-  }
-
-  if (server !== undefined) {
-    const serving = server;
-    // One queue: replies go out in the order the parent asked.
-    let queue: Promise<void> = Promise.resolve();
-    process.on('message', (raw: unknown, handle: unknown) => {
-      // A prefork worker's connection: served at once, never queued behind a reply.
-      if (isHandoff(raw)) {
-        if (handle instanceof Socket && serving.accept !== undefined) serving.accept(handle);
-        else if (handle instanceof Socket) handle.destroy();
-        return;
-      }
-      const message = parseParentMessage(raw);
-      if (message === undefined) return;
-      queue = queue.then(async () => {
-        // A reply is a barrier: the records made before it go first.
+  const serving = serve(application, options);
+  // One queue: replies go out in the order the parent asked.
+  let queue: Promise<void> = Promise.resolve();
+  process.on('message', (raw: unknown, handle: unknown) => {
+    // A connection the parent admitted: served at once, never queued behind a reply.
+    if (isHandoff(raw)) {
+      if (handle instanceof Socket) serving.accept(handle);
+      return;
+    }
+    const message = parseParentMessage(raw);
+    if (message === undefined) return;
+    queue = queue.then(async () => {
+      // A reply is a barrier: the records made before it go first.
+      recorder.flush();
+      if (message.t === 'sync') return send({ t: 'reply', id: message.id });
+      if (message.t === 'stop') {
+        // Graceful (gunicorn's SIGTERM to a worker): finish what is served, then exit.
+        await serving.close();
         recorder.flush();
-        if (message.t === 'sync') return send({ t: 'reply', id: message.id });
-        if (message.t === 'stop') {
-          // Graceful (gunicorn's SIGTERM to a worker): finish what is served, then exit.
-          await serving.close();
-          recorder.flush();
-          return send({ t: 'reply', id: message.id }, () => exit(0));
-        }
-        recorder.onAppLoad();
-        const next = await loader.load();
-        if (next.ok) {
-          current = next.app;
-          send({ t: 'reply', id: message.id });
-        } else {
-          send({ t: 'reply', id: message.id, error: next.message });
-        }
-      });
+        return send({ t: 'reply', id: message.id }, () => exit(0));
+      }
+      recorder.onAppLoad();
+      const next = await loader.load();
+      if (next.ok) {
+        current = next.app;
+        send({ t: 'reply', id: message.id });
+      } else {
+        send({ t: 'reply', id: message.id, error: next.message });
+      }
     });
-    send({ t: 'ready', url: serving.url });
-  }
+  });
+  send({ t: 'ready' });
 }
 
-/** What serves requests here: a listening server, or a prefork worker fed by its master. */
-interface Serving {
-  url: string;
-  close(): Promise<void>;
-  accept?(socket: Socket): void;
-}
-
-async function serve(application: Application, options: ServerOptions): Promise<Serving> {
-  if (config.server !== 'prefork') return startServer(config.server, application, options);
-  const worker = startPreforkWorker(application, { ...options, worker: config.worker ?? 1, masterPort: config.port });
-  return { url: `http://${config.host}:${config.port}`, close: () => worker.close(), accept: (socket) => worker.accept(socket) };
+/** The server's service; SERVER_PORT is the port of the parent's listener (a prefork worker's: its master's). */
+function serve(application: Application, options: ServerOptions): Service {
+  if (config.server !== 'prefork') return SERVICES[config.server](application, options, config.port);
+  return startPreforkWorker(application, { ...options, worker: config.worker ?? 1, masterPort: config.port });
 }
 
 function isHandoff(raw: unknown): boolean {

@@ -13,7 +13,8 @@
  * - close() is the graceful stop (SIGTERM/SIGINT in gunicorn): stop
  *   accepting, let each worker finish what it serves, kill stragglers.
  */
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { Gate, type Admission } from '../common/gate.ts';
 import type { LogSink } from '../types.ts';
 
 /** What the master needs of one worker process. */
@@ -43,6 +44,8 @@ export interface ArbiterOptions {
   host?: string;
   /** 0 (the default): any free port. */
   port?: number;
+  /** Who may connect (common/gate.ts): 'any' (the default), or 'own' — only connect()'s connections. */
+  admit?: Admission;
   /** Heartbeat timeout: a worker silent this long is killed and replaced. Default 10 s. */
   timeoutMs?: number;
   /** How long close() lets workers finish before killing them. Default 5 s. */
@@ -79,8 +82,6 @@ function describe(error: unknown): string {
 }
 
 export class Arbiter {
-  readonly url: string;
-  readonly port: number;
   private readonly slots: Slot[];
   private readonly waiting: Socket[] = [];
   private next = 0;
@@ -89,13 +90,9 @@ export class Arbiter {
   private readonly log: LogSink;
   private readonly timeoutMs: number;
 
-  private constructor(
-    private readonly server: Server,
-    private readonly options: ArbiterOptions,
-  ) {
-    const address = server.address() as AddressInfo;
-    this.port = address.port;
-    this.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  private gate!: Gate;
+
+  private constructor(private readonly options: ArbiterOptions) {
     this.log = options.log ?? (() => {});
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.slots = Array.from({ length: options.workers }, (_, i) => ({ index: i + 1, worker: undefined, starting: undefined, restarts: 0, failures: 0 }));
@@ -108,18 +105,14 @@ export class Arbiter {
    */
   static async start(options: ArbiterOptions): Promise<Arbiter> {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a whole number ≥ 1, not ${options.workers}`);
-    // pauseOnConnect: no byte is read here, so the worker gets the whole request.
-    const server = createServer({ pauseOnConnect: true, allowHalfOpen: true });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
+    const arbiter = new Arbiter(options);
+    // The gate accepts paused: no byte is read here, so the worker gets the whole request.
+    arbiter.gate = await Gate.open({
+      admit: options.admit ?? 'any',
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+      onConnection: (socket) => arbiter.dispatch(socket),
     });
-    const arbiter = new Arbiter(server, options);
-    server.on('connection', (socket: Socket) => arbiter.dispatch(socket));
-    server.on('error', (error: Error) => arbiter.log(`prefork master: ${error.message}`));
     // Every start settles before a failure is reported: a worker still starting when another failed
     // would otherwise come up after close() and outlive the pool.
     const starts = await Promise.allSettled(arbiter.slots.map(async (slot) => {
@@ -133,6 +126,20 @@ export class Arbiter {
     }
     arbiter.startHeartbeat();
     return arbiter;
+  }
+
+  /** e.g. "http://127.0.0.1:40123" */
+  get url(): string {
+    return this.gate.url;
+  }
+
+  get port(): number {
+    return this.gate.port;
+  }
+
+  /** A connection the master admits whoever it admits (the grader's own client). */
+  connect(): Socket {
+    return this.gate.connect();
   }
 
   workers(): WorkerInfo[] {
@@ -168,10 +175,8 @@ export class Arbiter {
     if (this.closing) return;
     this.closing = true;
     clearInterval(this.heartbeat);
-    // Stops listening now. Its callback is not awaited: for connections handed to a worker it waits
-    // on that worker's IPC channel (node:net's _setupWorker), which a killed worker never answers;
-    // the workers' own stop() is what lets their connections finish.
-    this.server.close();
+    // Stops listening now; the workers' own stop() is what lets their connections finish.
+    this.gate.close();
     for (const socket of this.waiting.splice(0)) socket.destroy();
     await Promise.allSettled(this.slots.map((slot) => slot.starting));
     const workers = this.live();

@@ -11,7 +11,6 @@
  *   which the master may give to any worker.
  * - The extension key prefork.worker says which worker (1-based) answered.
  */
-import type { Socket } from 'node:net';
 import { serverSoftware } from '../common/software.ts';
 import type { ServerOptions } from '../types.ts';
 import type { EnvironPolicy } from '../../wsgi/environ.ts';
@@ -49,18 +48,5 @@ export function startPreforkWorker(app: Application, options: PreforkWorkerOptio
   // Each line names its worker: the log of several processes interleaves, and who answered is the lesson.
   const sink = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const log = (line: string): void => sink(`[worker ${options.worker}] ${line}`);
-  const service = createSocketService(app, { ...options, log }, preforkFlavour(options.worker), options.masterPort);
-  return {
-    accept(socket: Socket): void {
-      // As the socket server's own listener: a client that ends its side after sending still gets the answer.
-      socket.allowHalfOpen = true;
-      service.accept(socket);
-      // The master accepted it paused (so that it reads no byte); reading starts here.
-      socket.resume();
-    },
-    close: () => service.close(),
-    get size() {
-      return service.size;
-    },
-  };
+  return createSocketService(app, { ...options, log }, preforkFlavour(options.worker), options.masterPort);
 }

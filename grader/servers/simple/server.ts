@@ -8,12 +8,13 @@
  * is never re-entered (wsgi.multithread false).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import { formatAccessLine, type AccessRecord } from '../common/access-log.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { serverSoftware } from '../common/software.ts';
 import { statusText } from '../common/status.ts';
-import type { LogSink, RunningServer, ServerOptions, StartServer } from '../types.ts';
+import { listen } from '../common/listen.ts';
+import type { LogSink, RunningServer, ServerOptions, Service, StartServer } from '../types.ts';
 import { buildEnviron, type RequestHead } from '../../wsgi/environ.ts';
 import { isThenable } from '../../wsgi/app-result.ts';
 import { runApplication, type HandlerHooks } from '../../wsgi/handler.ts';
@@ -69,11 +70,13 @@ function refuse(res: ServerResponse, code: number, text: string): number {
 }
 
 /**
- * Start the simple server (grader/servers/types.ts StartServer): listen, and
- * for each request read the whole body (bounded), build the environ with the
- * simple policy, run the app through the shared handler, log a CLF line.
+ * The simple server without its listener: node:http parses the connections
+ * it is given (its 'connection' event, which node:http lets callers emit);
+ * for each request it reads the whole body (bounded), builds the environ with
+ * the simple policy, runs the app through the shared handler, logs a CLF
+ * line. `serverPort` is SERVER_PORT: the port clients connected to.
  */
-export const startSimpleServer: StartServer = async (app: Application, options: ServerOptions = {}): Promise<RunningServer> => {
+export function createSimpleService(app: Application, options: ServerOptions, serverPort: number): Service {
   const log: LogSink = options.log ?? stderrLog;
   const errors: LogSink = options.errors ?? log;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -89,13 +92,6 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
     const record: AccessRecord = { time, method: head.method, target: head.target, version: head.version, status, bytes };
     if (head.remoteAddress !== undefined) record.remoteAddress = head.remoteAddress;
     log(formatAccessLine(record));
-  }
-
-  /** The listening port (SERVER_PORT); it doesn't change once listening. */
-  let listeningPort: number | undefined;
-  function port(): number {
-    listeningPort ??= (server.address() as AddressInfo).port;
-    return listeningPort;
   }
 
   /** Run the app for one request whose body was read; at once when nothing has to wait. */
@@ -121,7 +117,7 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const time = Date.now();
-    const head = requestHead(req, port());
+    const head = requestHead(req, serverPort);
     const body = readBody(req, maxBodyBytes);
     // The slot is taken at arrival, so requests run in arrival order.
     let done: MaybePromise<void>;
@@ -139,7 +135,7 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
   // when the body will be read; a body declared too large gets 413 at once.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     if (declaredTooLarge(req, maxBodyBytes)) {
-      const head = requestHead(req, port());
+      const head = requestHead(req, serverPort);
       accessLog(head, Date.now(), 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
       return;
     }
@@ -147,28 +143,30 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
     handle(req, res);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-
+  // Tracked here: node:http tracks connections only once it listens itself.
+  const sockets = new Set<Socket>();
   return {
-    name: 'simple',
-    url: `http://${urlHost}:${address.port}`,
-    host,
-    port: address.port,
-    close(): Promise<void> {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive connections would keep close() waiting; end them all.
-        server.closeAllConnections();
-      });
+    accept(socket: Socket): void {
+      sockets.add(socket);
+      // As node:http's own listener: a client that ends its side after sending still gets the answer.
+      socket.allowHalfOpen = true;
+      socket.once('close', () => sockets.delete(socket));
+      server.emit('connection', socket);
+      // Accepted paused by whoever listens (so that it reads no byte of the request): reading starts here.
+      socket.resume();
+    },
+    async close(): Promise<void> {
+      const closed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+      // Idle keep-alive connections would wait forever; a request being served ends with its connection.
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closed);
+    },
+    get size(): number {
+      return sockets.size;
     },
   };
-};
+}
+
+/** Start the simple server (grader/servers/types.ts StartServer): a listener in front of the service. */
+export const startSimpleServer: StartServer = (app: Application, options: ServerOptions = {}): Promise<RunningServer> =>
+  listen('simple', options, (serverPort) => createSimpleService(app, options, serverPort));

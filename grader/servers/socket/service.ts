@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { formatAccessLine } from '../common/access-log.ts';
 import { httpDate } from '../common/http-date.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
-import type { LogSink, ServerOptions } from '../types.ts';
+import type { LogSink, ServerOptions, Service } from '../types.ts';
 import type { EnvironPolicy } from '../../wsgi/environ.ts';
 import type { HandlerHooks } from '../../wsgi/handler.ts';
 import type { Application } from '../../wsgi/types.ts';
@@ -30,14 +30,8 @@ export interface ServiceFlavour {
   keepAlive: boolean;
 }
 
-export interface SocketService {
-  /** Serve this connection until it closes. */
-  accept(socket: Socket): void;
-  /** Idle connections close now, busy ones after their response; none outlives the linger. */
-  close(): Promise<void>;
-  /** Open connections. */
-  readonly size: number;
-}
+/** Idle connections close on close(), busy ones after their response; none outlives the linger. */
+export type SocketService = Service;
 
 function stderrLog(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -88,9 +82,13 @@ export function createSocketService(app: Application, options: ServerOptions, fl
   return {
     accept(socket: Socket): void {
       try {
+        // A client that ends its side after sending a request still gets the answer (as the listener's own sockets).
+        socket.allowHalfOpen = true;
         const connection = new Connection(socket, context);
         connections.add(connection);
         void connection.closed.then(() => connections.delete(connection));
+        // Accepted paused by whoever listens (so that it reads no byte of the request): reading starts here.
+        socket.resume();
       } catch (error) {
         log(`${flavour.prefix} server: could not set up a connection: ${error instanceof Error ? error.message : String(error)}`);
         socket.destroy();

@@ -4,6 +4,7 @@
  * raw status line and headers kept for the transcript.
  */
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Client as UndiciClient, Dispatcher } from 'undici';
 import type { Reply, RequestOptions } from '../define.ts';
@@ -87,10 +88,42 @@ export function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
-/** A keep-alive connection pool to one app process. */
-export function createClient(url: string): Client {
+/** Opens a connection to an app: the one way the grader's requests reach it (see AppHandle.connect). */
+export type Connect = () => Socket;
+
+/** How long a connection may take to open. */
+const CONNECT_TIMEOUT_MS = 2_000;
+
+/**
+ * A keep-alive connection pool to one app process. With `connect`, every
+ * connection is opened by it: an app's listener admits only the grader's own.
+ */
+export function createClient(url: string, connect?: Connect): Client {
   // pipelining 1: requests of a test are strictly sequential, as a browser would send them.
-  return new Client(url, { pipelining: 1, keepAliveTimeout: 2_000, connect: { timeout: 2_000 } });
+  const options = { pipelining: 1, keepAliveTimeout: 2_000 };
+  if (connect === undefined) return new Client(url, { ...options, connect: { timeout: CONNECT_TIMEOUT_MS } });
+  return new Client(url, { ...options, connect: (_options, callback) => opened(connect(), callback) });
+}
+
+/** undici's connector contract: call back once, with the connected socket or the error. */
+function opened(socket: Socket, callback: (...args: [null, Socket] | [Error, null]) => void): void {
+  let done = false;
+  const finish = (error: Error | null): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    socket.off('connect', onConnect);
+    socket.off('error', finish);
+    if (error === null) callback(null, socket);
+    else {
+      socket.destroy();
+      callback(error, null);
+    }
+  };
+  const onConnect = (): void => finish(null);
+  const timer = setTimeout(() => finish(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
+  socket.once('connect', onConnect);
+  socket.once('error', finish);
 }
 
 /**

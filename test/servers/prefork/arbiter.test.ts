@@ -141,12 +141,12 @@ describe('a pool of two workers', () => {
 
   it('connections handed to a worker that dies before serving them are closed, not left hanging', async () => {
     const started = nextSlow();
-    const slow = get(arbiter.url, '/slow');
+    const slow = get(arbiter, '/slow');
     const busy = await started;
     const index = arbiter.workers().find((w) => w.pid === busy.pid)!.index;
     // Half of these queue behind the slow request, on the worker about to die; the other half are answered.
     let answered = 0;
-    const burst = Promise.all(Array.from({ length: 6 }, (_, i) => get(arbiter.url, `/doomed?${i}`).finally(() => (answered += 1))));
+    const burst = Promise.all(Array.from({ length: 6 }, (_, i) => get(arbiter, `/doomed?${i}`).finally(() => (answered += 1))));
     await until(() => answered >= 3, 'the other worker to answer its share');
     process.kill(busy.pid, 'SIGKILL');
     const answers = [await slow, ...(await burst)];
@@ -171,7 +171,7 @@ describe('a pool of two workers', () => {
 
   it('kills a worker stuck in a handler when it misses the heartbeat; the other keeps serving', async () => {
     const pids = arbiter.workers().map((w) => w.pid!);
-    const stuck = get(arbiter.url, '/loop', 20_000);
+    const stuck = get(arbiter, '/loop', 20_000);
     // The next connection goes to the other worker, which answers while the first spins.
     const other = await who(arbiter.url);
     const stuckIndex = other.worker === 1 ? 2 : 1;
@@ -194,7 +194,7 @@ describe('a pool of two workers', () => {
     expect(await slow).toMatchObject({ path: '/slow' });
     for (const pid of pids) expect(isGone(pid)).toBe(true);
     expect(arbiter.live()).toEqual([]);
-    expect(await get(arbiter.url, '/')).toMatchObject({ error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await get(arbiter, '/')).toMatchObject({ error: expect.stringMatching(/ECONNREFUSED/) });
   });
 });
 
@@ -230,7 +230,7 @@ describe('starting and stopping workers', () => {
     expect(arbiter.workers()[0]!.pid).not.toBe(first.pid);
     await arbiter.close();
     expect(arbiter.live()).toEqual([]);
-    expect(await get(arbiter.url, '/')).toMatchObject({ error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await get(arbiter, '/')).toMatchObject({ error: expect.stringMatching(/ECONNREFUSED/) });
   });
 
   it('a connection that comes while no worker is up waits, and is served by the next one', async () => {
