@@ -23,6 +23,7 @@ import { isAccessLine } from './access-lines.ts';
 import { tapOutput } from './output-tap.ts';
 import { Recorder } from './recorder.ts';
 import { installSqliteGuard } from './sqlite-guard.ts';
+import { noteNetworkAttempts } from './network-note.ts';
 
 const config = takeConfig();
 const exit = process.exit.bind(process);
@@ -57,6 +58,11 @@ installGuards((message) => {
   recorder.flush();
   send(message);
 }, config.sourceDir);
+// Node denies the network (25+); the report says what the app tried, with the request it happened in.
+noteNetworkAttempts((line) => {
+  recorder.onOutput('stderr', `${line}\n`);
+  writeLog(line);
+});
 // node:sqlite writes files the permission model does not see: only the granted folder's.
 installSqliteGuard(config.writableDir);
 // The parent went away (or the app cut the channel): nobody will use this process again.
