@@ -23,6 +23,10 @@ describe('send() to a well-formed server', () => {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         if (req.url === '/slow') return; // never answers
+        if (req.url === '/late') {
+          setTimeout(() => res.end('late but here'), 400);
+          return;
+        }
         if (req.url === '/huge') {
           res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
           const block = Buffer.alloc(1024 * 1024, 0x61);
@@ -74,6 +78,32 @@ describe('send() to a well-formed server', () => {
     const next = await send(client, prepareRequest('GET', '/after'), 2_000);
     await client.close();
     expect(next.ok && next.reply.text).toBe('GET /after ');
+  });
+
+  it('waits longer for a late answer while mayWaitLonger() says the delay is not the app\'s', async () => {
+    const client = createClient(url);
+    let asked = 0;
+    const result = await send(client, prepareRequest('GET', '/late'), 150, async () => {
+      asked++;
+      return true;
+    });
+    await client.close();
+    expect(result.ok && result.reply.text).toBe('late but here');
+    expect(asked).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives up at the limit when mayWaitLonger() says no (a process stuck in the app)', async () => {
+    const client = createClient(url);
+    const result = await send(client, prepareRequest('GET', '/late'), 150, async () => false);
+    await client.close();
+    expect(result).toEqual({ ok: false, error: { kind: 'timeout', message: 'no answer within 150 ms — an infinite loop?' } });
+  });
+
+  it('waits no longer than five times the limit in all, whatever mayWaitLonger() says', async () => {
+    const client = createClient(url);
+    const result = await send(client, prepareRequest('GET', '/slow'), 100, async () => true);
+    await client.close();
+    expect(result).toEqual({ ok: false, error: { kind: 'timeout', message: 'no answer within 500 ms — an infinite loop?' } });
   });
 
   it('stops reading a body over 8 MiB', async () => {

@@ -24,6 +24,8 @@ export interface AppLink {
   fresh(): Promise<void>;
   /** Not called by the context (the engine fetches records per process); accepted so an AppHandle fits. */
   drainRecords?(): Promise<RequestRecord[]>;
+  /** True when the app's process answers within `withinMs` (not stuck in the app); without it, a late request fails at its limit. */
+  responsive?(withinMs: number): Promise<boolean>;
 }
 
 export interface ContextOptions {
@@ -91,6 +93,8 @@ function digestOf(requests: readonly PreparedRequest[]): string {
 
 /** Characters of the app's output kept per test: enough to see what it printed, not a flood. */
 export const APP_OUTPUT_LIMIT = 8 * 1024;
+/** How long the app's process has to answer the grader when a request is late (generous: the machine may be busy). */
+const RESPONSIVE_PROBE_MS = 1_000;
 
 export class GradingContext implements TestContext {
   readonly server: ServerName;
@@ -152,7 +156,7 @@ export class GradingContext implements TestContext {
     const plan = this.options.ledger?.plan(route, () => digestOf(this.sinceFresh), this.options.requestTimeoutMs);
     if (plan?.kind === 'unsent') this.failUnsent(prepared, plan.message, plan.hang);
     const started = performance.now();
-    const result = await send(this.options.client, prepared, plan?.timeoutMs ?? this.options.requestTimeoutMs);
+    const result = await send(this.options.client, prepared, plan?.timeoutMs ?? this.options.requestTimeoutMs, this.mayWaitLonger);
     const durationMs = Math.round(performance.now() - started);
 
     const exchange: Exchange = { request: sentRequest(prepared), durationMs };
@@ -188,6 +192,14 @@ export class GradingContext implements TestContext {
     }
     return result.reply;
   }
+
+  /**
+   * A request unanswered at its limit may wait longer when the app's process
+   * answers the grader: the app (synchronous, one request at a time) is not
+   * running, so the delay is the machine's. A process stuck in the app cannot
+   * answer, and the request fails as a hang.
+   */
+  private readonly mayWaitLonger = (): Promise<boolean> => this.options.app.responsive?.(RESPONSIVE_PROBE_MS) ?? Promise.resolve(false);
 
   async freshApp(): Promise<void> {
     await this.options.app.fresh();
