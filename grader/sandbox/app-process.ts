@@ -63,6 +63,9 @@ export interface AppProcessHandle extends AppHandle {
 /** Connections admitted before the app is ready wait for it, up to this many; more are closed. */
 const MAX_EARLY_CONNECTIONS = 128;
 
+/** How long Node itself may take to start an app process, before the app's own start limit runs. */
+const BOOT_LIMIT_MS = 30_000;
+
 /** How long drainRecords() waits for a busy child before returning what arrived. */
 const DRAIN_TIMEOUT_MS = 2000;
 
@@ -250,11 +253,18 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
       // Wait for the process to be gone, so its output is complete and nothing is left behind.
       void kill().then(() => reject(new AppStartError(failure, output(), code, child.pid)));
     };
-    const timer = setTimeout(() => {
-      fail({ kind: 'start-timeout', message: `the app did not start within ${seconds(startTimeoutMs)} — an infinite loop at import?` });
-    }, startTimeoutMs);
+    // Node's own start is not the app's: the limit runs from the import of the student's module.
+    let timer = setTimeout(() => {
+      fail({ kind: 'start-timeout', message: `the app process did not start within ${seconds(BOOT_LIMIT_MS)}, before loading the app — is the machine very busy?` });
+    }, BOOT_LIMIT_MS);
     onStartEvent = (event) => {
       switch (event.t) {
+        case 'loading':
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            fail({ kind: 'start-timeout', message: `the app did not start within ${seconds(startTimeoutMs)} — an infinite loop at import?` });
+          }, startTimeoutMs);
+          return;
         case 'ready':
           clearTimeout(timer);
           onStartEvent = () => {};

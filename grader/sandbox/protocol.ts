@@ -41,6 +41,7 @@ export interface ChildConfig {
 
 /** Child → parent. */
 export type ChildMessage =
+  | { t: 'loading' }
   | { t: 'ready' }
   | { t: 'load-error'; message: string }
   | { t: 'records'; items: RecordItem[] }
@@ -128,8 +129,9 @@ function recordItem(raw: unknown): RecordItem | undefined {
 export function parseChildMessage(raw: unknown, nonce: string): ChildMessage | undefined {
   if (!isRecord(raw) || raw.nonce !== nonce) return undefined;
   switch (raw.t) {
+    case 'loading':
     case 'ready':
-      return { t: 'ready' };
+      return { t: raw.t };
     case 'load-error':
     case 'fatal': {
       const message = text(raw.message);

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAppStartError, startAppProcess, type AppStartError } from '../../grader/sandbox/app-process.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
@@ -143,7 +144,10 @@ export function application(environ: Environ, startResponse: StartResponse): Res
     const app = await start(await submission('spin', spin), server);
     expect(await app.responsive(250)).toBe(true);
     void get(app, '/spin', 5_000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Once the request has reached the app (through the listener and IPC: a moment on a busy machine), it never answers again.
+    let stuck = false;
+    for (let i = 0; i < 20 && !stuck; i++) stuck = !(await app.responsive(250));
+    expect(stuck).toBe(true);
     expect(await app.responsive(250)).toBe(false);
     await app.kill();
     expect(await app.responsive(250)).toBe(false);
@@ -205,6 +209,14 @@ describe('output', () => {
 });
 
 describe('start failures', () => {
+  it("counts the start limit from the app's import, not from Node's own start (a busy machine)", async () => {
+    // A runtime that takes 600 ms before it loads the app, as Node may on a machine with every core busy.
+    const slowBoot = join(tempDir(), 'slow-boot.mjs');
+    writeFileSync(slowBoot, `await new Promise((resolve) => setTimeout(resolve, 600));\nawait import(${JSON.stringify(pathToFileURL(await ensureRuntimeBundle()).href)});\n`);
+    const app = await start(counter, 'socket', { runtime: slowBoot, sandbox: false, startTimeoutMs: 300 });
+    expect(await get(app, '/')).toEqual({ status: 200, text: '1' });
+  });
+
   it('a start timeout kills the process', async () => {
     const failure = await startFailure(start(counter, 'simple', { startTimeoutMs: 1 }));
     expect(failure.failure).toEqual({ kind: 'start-timeout', message: 'the app did not start within 1 ms — an infinite loop at import?' });

@@ -4,7 +4,7 @@
  * one server's service — never a listener: the parent listens, and passes
  * each connection it admits over IPC, so the app process needs no network
  * permission at all. It answers the parent over IPC:
- *   → ready | load-error {message}
+ *   → loading (the student's module is imported now) → ready | load-error {message}
  *   → records (request / app-error) in batches: every few ms, and before each reply
  *   ← connection (with the socket as the message's handle): serve it
  *   ← fresh (re-import the app: new state) and sync (a barrier), each → reply
@@ -69,6 +69,8 @@ installSqliteGuard(config.writableDir);
 process.on('disconnect', () => exit(0));
 
 const loader = new AppLoader(config.bundlePath, config.entryName, config.sourceDir);
+// The start limit is the app's: it runs from here, not from the spawn (Node's own start on a busy machine).
+send({ t: 'loading' });
 const first = await loader.load();
 
 if (!first.ok) {
