@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only servers|grading] [--seconds N] [--rounds N] [--class N]`
+ * `npm run bench [-- --only servers|grading|stress] [--seconds N] [--rounds N] [--class N] [--runs N]`
  *
  * Prints figures and ratios against baselines measured in the same run, on
  * the same (shared, noisy) machine. Benchmarks, not tests: nothing here fails
@@ -8,12 +8,14 @@
 import { parseArgs } from 'node:util';
 import { benchGrading } from './grading.ts';
 import { benchServers } from './servers.ts';
+import { benchStress } from './stress.ts';
 
-const USAGE = `usage: npm run bench -- [--only servers|grading] [--seconds N] [--rounds N] [--class N]
-  --only     run one section (default: both)
+const USAGE = `usage: npm run bench -- [--only servers|grading|stress] [--seconds N] [--rounds N] [--class N] [--runs N]
+  --only     run one section (default: servers and grading; stress only when named)
   --seconds  load duration per server and round (default 5)
   --rounds   rounds per measurement: servers print the best, grading the median (default 3)
-  --class    submissions in the class-grading run (default 100)`;
+  --class    submissions in the class-grading run (default 100)
+  --runs     stress: how many times the known-good class is graded under load (default 20)`;
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -33,6 +35,7 @@ try {
       seconds: { type: 'string' },
       rounds: { type: 'string' },
       class: { type: 'string' },
+      runs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -44,14 +47,18 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== 'servers' && values.only !== 'grading') {
-  console.error(`bench: --only takes "servers" or "grading", got "${values.only}"`);
+if (values.only !== undefined && values.only !== 'servers' && values.only !== 'grading' && values.only !== 'stress') {
+  console.error(`bench: --only takes "servers", "grading" or "stress", got "${values.only}"`);
   process.exit(2);
 }
 const seconds = positive('seconds', values.seconds, 5);
 const rounds = positive('rounds', values.rounds, 3);
 const classSize = positive('class', values.class, 100);
+const runs = positive('runs', values.runs, 20);
 
 console.log(`todo-wsgi benchmarks — node ${process.version}, ${new Date().toISOString()}`);
-if (values.only !== 'grading') await benchServers(seconds, rounds);
-if (values.only !== 'servers') await benchGrading(classSize, rounds);
+if (values.only === 'stress') await benchStress(runs);
+else {
+  if (values.only !== 'grading') await benchServers(seconds, rounds);
+  if (values.only !== 'servers') await benchGrading(classSize, rounds);
+}
