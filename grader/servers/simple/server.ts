@@ -16,7 +16,7 @@ import { statusText } from '../common/status.ts';
 import type { LogSink, RunningServer, ServerOptions, StartServer } from '../types.ts';
 import { buildEnviron, type RequestHead } from '../../wsgi/environ.ts';
 import { isThenable } from '../../wsgi/app-result.ts';
-import { runApplication, type HandlerHooks } from '../../wsgi/handler.ts';
+import { reportAppError, runApplication, type HandlerHooks } from '../../wsgi/handler.ts';
 import type { MaybePromise } from '../../wsgi/steps.ts';
 import type { Application } from '../../wsgi/types.ts';
 import { validate } from '../../wsgi/validate/index.ts';
@@ -77,9 +77,10 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
   const log: LogSink = options.log ?? stderrLog;
   const errors: LogSink = options.errors ?? log;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const application = options.validate ? validate(app) : app;
   const onAppError = options.onAppError;
   const hooks: HandlerHooks = { log, software: SOFTWARE, ...(onAppError !== undefined ? { onAppError } : {}) };
+  // A violation is reported where the validator finds it: the app may catch what it throws.
+  const application = options.validate ? validate(app, { onViolation: (violation, environ) => reportAppError(hooks, environ, violation) }) : app;
   const enqueue = createSerialQueue();
   let requestCount = 0;
   const policy = simpleEnvironPolicy(() => ++requestCount);
