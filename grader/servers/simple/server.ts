@@ -23,6 +23,7 @@ import { validate } from '../../wsgi/validate/index.ts';
 import { simpleEnvironPolicy } from './policy.ts';
 import { declaredTooLarge, readBody, type BodyResult } from './read-body.ts';
 import { nodeResponseTransport } from './transport.ts';
+import { clientErrorHandler, codingRefusal } from './transfer-coding.ts';
 
 /** Largest request body read into wsgi.input; larger → 413. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -123,6 +124,12 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const time = Date.now();
     const head = requestHead(req, port());
+    // node:http decodes chunked and nothing else: a body still coded (deflate, chunked) must not reach the app as plain.
+    const refusal = codingRefusal(req);
+    if (refusal !== undefined) {
+      accessLog(head, time, refusal.status, refuse(res, refusal.status, refusal.message));
+      return;
+    }
     const body = readBody(req, maxBodyBytes);
     // The slot is taken at arrival, so requests run in arrival order.
     let done: MaybePromise<void>;
@@ -136,6 +143,9 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
   }
 
   server.on('request', handle);
+  server.on('clientError', clientErrorHandler(SOFTWARE, (refused) => {
+    log(formatAccessLine({ time: Date.now(), method: refused.method, target: refused.target, version: refused.version, status: refused.status, bytes: refused.bytes }));
+  }));
   // RFC 9110 §10.1.1: a client that sent Expect: 100-continue gets 100 only
   // when the body will be read; a body declared too large gets 413 at once.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
@@ -144,7 +154,8 @@ export const startSimpleServer: StartServer = async (app: Application, options: 
       accessLog(head, Date.now(), 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
       return;
     }
-    res.writeContinue();
+    // A coding it will not decode is refused before the client sends the body.
+    if (codingRefusal(req) === undefined) res.writeContinue();
     handle(req, res);
   });
 
