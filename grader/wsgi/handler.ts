@@ -121,7 +121,7 @@ function* responseSteps(
       if (r.sent?.contentLength !== undefined && r.bytesSent >= r.sent.contentLength && r.excessReported) break;
     }
     if (!transport.clientGone && r.sent === undefined) {
-      if (r.pending === undefined) throw noStartResponse('the app ended its body without calling start_response()');
+      if (r.pending === undefined) throw noStartResponse('the app ended its body without calling startResponse()');
       r.commitHead(r.pending, 0);
     }
   } catch (error) {

@@ -105,7 +105,7 @@ export class ResponseState {
   /** Send body bytes, never more than the app's Content-Length (PEP 3333 "Handling the Content-Length Header"). */
   emit(chunk: Bytes, knownLength?: number): void | Promise<void> {
     if (this.sent === undefined) {
-      if (this.pending === undefined) throw noStartResponse('the app produced body bytes before calling start_response()');
+      if (this.pending === undefined) throw noStartResponse('the app produced body bytes before calling startResponse()');
       this.commitHead(this.pending, knownLength);
     }
     const limit = this.sent!.contentLength;
@@ -162,16 +162,16 @@ export class ResponseState {
 
   /** PEP 3333 "The start_response() Callable": record status and headers; a second call only with excInfo, before headers were sent. */
   private start(status: string, headers: Header[], excInfo?: unknown): Write {
-    if (this.ended) throw new Error('start_response() was called after the response ended');
+    if (this.ended) throw new Error('startResponse() was called after the response ended');
     if (excInfo !== undefined && excInfo !== null) {
       // "...if the headers have already been sent, start_response must raise an error, and should re-raise using the exc_info tuple."
       if (this.sent !== undefined) throw excInfo;
     } else if (this.pending !== undefined) {
       throw new WsgiViolation({
         code: 'start-response-twice',
-        problem: 'start_response() was called a second time without excInfo',
-        rule: 'start_response() is called once; a second call must pass excInfo, and only before headers were sent.',
-        fix: 'Call start_response() once per request, or pass the caught error as the third argument to replace the status.',
+        problem: 'startResponse() was called a second time without excInfo',
+        rule: 'startResponse() is called once; a second call must pass excInfo, and only before headers were sent.',
+        fix: 'Call startResponse() once per request, or pass the caught error as the third argument to replace the status.',
         section: 'The start_response() Callable',
       });
     }

@@ -139,7 +139,7 @@ export function validate(app: Application, options: ValidateOptions = {}): Appli
     checkCallArgs(Array.from(arguments));
     checkEnviron(environ, (line) => environ['wsgi.errors'].write(line));
     if (typeof startResponse !== 'function') {
-      throw violation('app-call-args', `the second argument (start_response) is ${show(startResponse)}, not a function`);
+      throw violation('app-call-args', `the second argument (startResponse) is ${show(startResponse)}, not a function`);
     }
     checkNotAsync(app);
 
