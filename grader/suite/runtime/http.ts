@@ -178,6 +178,8 @@ export class AppClient {
       callback(error instanceof Error ? error : new Error(String(error)), null);
       return;
     }
+    // As undici's own connector: a request's head and body go out at once, not held back by Nagle's algorithm.
+    socket.setNoDelay(true);
     if (!socket.connecting && !socket.destroyed) {
       callback(null, socket);
       return;
