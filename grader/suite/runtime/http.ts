@@ -344,7 +344,7 @@ function joinHeaders(raw: Array<[string, string]>): Record<string, string> {
   return headers;
 }
 
-export function connectionMessage(error: unknown): string {
+function connectionMessage(error: unknown): string {
   if (error instanceof undiciErrors.SocketError || (error instanceof Error && /ECONNRESET|other side closed|socket hang up/i.test(error.message))) {
     return 'the connection closed before a complete response came';
   }
