@@ -66,6 +66,15 @@ describe('curl lines for CMD (Windows), as the lecture writes them', () => {
     })).toBe('curl -i -X POST http://127.0.0.1:8000/todos -H "Content-Type: application/json" --data-binary "{\\"title\\": \\"Buy milk\\"}"');
   });
 
+  test('the same headers as on the wire: Content-Length: 0 spelled out, curl\'s own Content-Type removed', () => {
+    expect(cmd({ method: 'POST', target: '/todos', headers: [['host', 'x'], ['connection', 'keep-alive'], ['Content-Type', 'application/json'], ['content-length', '0']], body: new Uint8Array() }))
+      .toBe('curl -i -X POST http://127.0.0.1:8000/todos -H "Content-Type: application/json" -H "content-length: 0"');
+    expect(cmd({ method: 'POST', target: '/todos', headers: [['Host', 'x'], ['Content-Type', 'application/json']] }))
+      .toBe('curl -i -X POST http://127.0.0.1:8000/todos -H "Content-Type: application/json"');
+    expect(cmd({ method: 'PUT', target: '/todos/1', headers: [['content-length', '2']], body: bytes('{}') }))
+      .toBe('curl -i -X PUT http://127.0.0.1:8000/todos/1 -H Content-Type: --data-binary "{}"');
+  });
+
   test('CMD\'s own specials outside its quoted state are escaped with ^; backslashes before a quote doubled', () => {
     // CMD sees the \" as a quote too: " & " falls outside its quoted state.
     expect(cmdQuote('{"a": "x & y"}')).toBe('"{\\"a\\": \\"x ^& y\\"}"');
