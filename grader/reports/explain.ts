@@ -50,7 +50,9 @@ function bodyLines(body: string | undefined, limits: ExcerptLimits, truncatedUps
 export function exchangeText(ex: Exchange, limits: ExcerptLimits = DEFAULT_LIMITS): ExchangeText {
   const request = [`${ex.request.method} ${ex.request.target}`];
   for (const [name, value] of ex.request.headers) {
-    if (KEY_REQUEST_HEADERS.has(name.toLowerCase())) request.push(`${name}: ${value}`);
+    const key = name.toLowerCase();
+    // keep-alive is HTTP/1.1's default: noise on every request the client sends.
+    if (KEY_REQUEST_HEADERS.has(key) && !(key === 'connection' && value.toLowerCase() === 'keep-alive')) request.push(`${name}: ${value}`);
   }
   request.push(...bodyLines(ex.request.body, limits));
 

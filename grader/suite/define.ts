@@ -46,6 +46,15 @@ export interface RequestOptions {
   json?: unknown;
   /** Send the body with Transfer-Encoding: chunked instead of Content-Length. */
   chunked?: boolean;
+  /**
+   * Write the request byte for byte over a connection of its own: the
+   * request line, Host (unless in `headers`), exactly `headers`, the body.
+   * No header is added — no Content-Length unless `headers` has one — so a
+   * test can send what an HTTP client never would (a POST with no
+   * Content-Length at all). Default: an HTTP client, which adds Host,
+   * Connection and Content-Length (or Transfer-Encoding).
+   */
+  raw?: boolean;
 }
 
 export interface Reply {

@@ -89,8 +89,8 @@ export function noStartResponse(problem: string): WsgiViolation {
   return violation(
     'no-start-response',
     problem,
-    'The app calls start_response() before the first non-empty body chunk (or before its iterable ends).',
-    'Call start_response(status, headers) before returning or yielding the body.',
+    'The app calls startResponse() before the first non-empty body chunk (or before its iterable ends).',
+    'Call startResponse(status, headers) before returning or yielding the body.',
     'The start_response() Callable',
   );
 }

@@ -9,6 +9,8 @@ import { statusText } from '../servers/common/status.ts';
 import type { LogSink } from '../servers/types.ts';
 import { checkChunk, checkResult, isThenable, noStartResponse } from './app-result.ts';
 import { ResponseState, stackOf, TransportFailure, type PendingHead } from './response-state.ts';
+
+export { reportAppError } from './response-state.ts';
 import type { Application, Environ, Header, ResponseBody } from './types.ts';
 import { runSteps, type MaybePromise } from './steps.ts';
 import { WsgiViolation } from './violation.ts';
@@ -119,7 +121,7 @@ function* responseSteps(
       if (r.sent?.contentLength !== undefined && r.bytesSent >= r.sent.contentLength && r.excessReported) break;
     }
     if (!transport.clientGone && r.sent === undefined) {
-      if (r.pending === undefined) throw noStartResponse('the app ended its body without calling start_response()');
+      if (r.pending === undefined) throw noStartResponse('the app ended its body without calling startResponse()');
       r.commitHead(r.pending, 0);
     }
   } catch (error) {

@@ -52,7 +52,7 @@ export function parseStatus(status: unknown): number {
   if (!(code >= 200 && code <= 599)) {
     throw new WsgiViolation({
       code: 'status-format',
-      problem: `start_response() got the status ${JSON.stringify(status)}`,
+      problem: `startResponse() got the status ${JSON.stringify(status)}`,
       rule: 'The status is a string: a final 3-digit code (200-599), one space, and a reason phrase.',
       fix: 'Pass a status like "200 OK" or "404 Not Found".',
       section: SECTION,
@@ -77,7 +77,7 @@ export function checkHeaders(headers: unknown): Header[] {
   if (!Array.isArray(headers)) {
     throw new WsgiViolation({
       code: 'headers-not-list',
-      problem: `start_response() got headers of type ${typeof headers}`,
+      problem: `startResponse() got headers of type ${typeof headers}`,
       rule: 'Response headers are a list of [name, value] pairs.',
       fix: 'Pass an array like [["Content-Type", "text/plain"]].',
       section: SECTION,
@@ -90,7 +90,7 @@ export function checkHeaders(headers: unknown): Header[] {
     if (typeof name !== 'string' || typeof value !== 'string' || !TOKEN.test(name) || !isFieldText(value)) {
       throw new WsgiViolation({
         code: 'header-format',
-        problem: `start_response() got the header ${JSON.stringify(header)}`,
+        problem: `startResponse() got the header ${JSON.stringify(header)}`,
         rule: 'Each header is a [name, value] pair of strings: the name a token, the value without control characters.',
         fix: 'Pass headers like ["Content-Type", "application/json"]; remove newlines from values.',
         section: SECTION,
@@ -99,7 +99,7 @@ export function checkHeaders(headers: unknown): Header[] {
     if (HOP_BY_HOP.has(name.toLowerCase())) {
       throw new WsgiViolation({
         code: 'hop-by-hop-header',
-        problem: `start_response() got the hop-by-hop header "${name}"`,
+        problem: `startResponse() got the hop-by-hop header "${name}"`,
         rule: 'Applications must not send hop-by-hop headers; the connection is the server\'s business.',
         fix: `Remove the "${name}" header.`,
         section: 'Other HTTP Features',

@@ -13,7 +13,7 @@ import { checkChunk, isThenable, noStartResponse } from './app-result.ts';
 import type { HandlerHooks, ResponseTransport } from './handler.ts';
 import { checkHeaders, declaredContentLength, hasHeader, parseStatus } from './response-rules.ts';
 import type { Bytes, Environ, Header, StartResponse, Write } from './types.ts';
-import { WsgiViolation } from './violation.ts';
+import { isWsgiViolation, WsgiViolation } from './violation.ts';
 
 /** A failure of the transport itself (not of the app): the connection is lost. */
 export class TransportFailure extends Error {
@@ -31,6 +31,28 @@ export interface PendingHead {
 
 export function stackOf(error: unknown): string {
   return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : `thrown: ${String(error)}`;
+}
+
+/** Violations already reported (where the validator found them): the same one reaching the handler is not logged twice. */
+const reported = new WeakSet<WsgiViolation>();
+
+/**
+ * Log an error the app caused and tell the server's onAppError hook. A
+ * WsgiViolation is reported once, whether first by the validator (the moment
+ * it found it, see validate/report.ts) or by the handler it then reached.
+ */
+export function reportAppError(hooks: HandlerHooks, environ: Environ, error: unknown): void {
+  if (isWsgiViolation(error)) {
+    if (reported.has(error)) return;
+    reported.add(error);
+  }
+  const request = `${environ.REQUEST_METHOD} ${environ.PATH_INFO ?? ''}`;
+  hooks.log(`error in the application (${request}): ${stackOf(error)}`);
+  try {
+    hooks.onAppError?.(error, environ);
+  } catch (hookError) {
+    hooks.log(`error in the server's onAppError hook: ${stackOf(hookError)}`);
+  }
 }
 
 export class ResponseState {
@@ -62,14 +84,7 @@ export class ResponseState {
   }
 
   reportAppError(error: unknown): void {
-    const { environ, hooks } = this;
-    const request = `${environ.REQUEST_METHOD} ${environ.PATH_INFO ?? ''}`;
-    hooks.log(`error in the application (${request}): ${stackOf(error)}`);
-    try {
-      hooks.onAppError?.(error, environ);
-    } catch (hookError) {
-      hooks.log(`error in the server's onAppError hook: ${stackOf(hookError)}`);
-    }
+    reportAppError(this.hooks, this.environ, error);
   }
 
   /** PEP 3333 "Buffering and Streaming": the head goes out with the first body bytes, Date and Server added (RFC 9110 §6.6.1, §10.2.4). */
@@ -90,7 +105,7 @@ export class ResponseState {
   /** Send body bytes, never more than the app's Content-Length (PEP 3333 "Handling the Content-Length Header"). */
   emit(chunk: Bytes, knownLength?: number): void | Promise<void> {
     if (this.sent === undefined) {
-      if (this.pending === undefined) throw noStartResponse('the app produced body bytes before calling start_response()');
+      if (this.pending === undefined) throw noStartResponse('the app produced body bytes before calling startResponse()');
       this.commitHead(this.pending, knownLength);
     }
     const limit = this.sent!.contentLength;
@@ -147,16 +162,16 @@ export class ResponseState {
 
   /** PEP 3333 "The start_response() Callable": record status and headers; a second call only with excInfo, before headers were sent. */
   private start(status: string, headers: Header[], excInfo?: unknown): Write {
-    if (this.ended) throw new Error('start_response() was called after the response ended');
+    if (this.ended) throw new Error('startResponse() was called after the response ended');
     if (excInfo !== undefined && excInfo !== null) {
       // "...if the headers have already been sent, start_response must raise an error, and should re-raise using the exc_info tuple."
       if (this.sent !== undefined) throw excInfo;
     } else if (this.pending !== undefined) {
       throw new WsgiViolation({
         code: 'start-response-twice',
-        problem: 'start_response() was called a second time without excInfo',
-        rule: 'start_response() is called once; a second call must pass excInfo, and only before headers were sent.',
-        fix: 'Call start_response() once per request, or pass the caught error as the third argument to replace the status.',
+        problem: 'startResponse() was called a second time without excInfo',
+        rule: 'startResponse() is called once; a second call must pass excInfo, and only before headers were sent.',
+        fix: 'Call startResponse() once per request, or pass the caught error as the third argument to replace the status.',
         section: 'The start_response() Callable',
       });
     }

@@ -5,7 +5,8 @@
  * must not punish what the contract allows — and each bad one loses exactly
  * the tests it should, with the expected cause in the message.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +18,16 @@ import { DEFAULT_TEST_SERVERS, type ServerName } from '../../grader/wsgi/types.t
 const SQLITE = process.getBuiltinModule('node:sqlite') !== undefined;
 import { materialize, MUTANTS } from '../fixtures/submissions/mutants.ts';
 
+/** A core-only submission written from the statement, its to-dos in SQLite at environ['todo.database']. */
+const SQLITE_CORE = fileURLToPath(new URL('../fixtures/submissions/sqlite-core/', import.meta.url));
+
 let dir: string;
 const results = new Map<string, SubmissionResult>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'todo-wsgi-fixtures-'));
   for (const mutant of MUTANTS) await materialize(mutant, join(dir, 'class', mutant.name));
+  await cp(SQLITE_CORE, join(dir, 'class', 'sqlite-core-only'), { recursive: true });
   // A shorter request timeout keeps the hanging mutant cheap; it is still far above any honest answer.
   const run = await grade([join(dir, 'class')], { requestTimeoutMs: 1000 });
   for (const submission of run.submissions) results.set(submission.name, submission);
@@ -78,5 +83,23 @@ describe.each(MUTANTS.filter((m) => m.kind === 'bad'))('known-bad $name', (mutan
         }
       }
     }
+  });
+});
+
+describe('a core-only app that keeps its to-dos in SQLite', () => {
+  it('passes every core test on both servers', () => {
+    const result = results.get('sqlite-core-only')!;
+    for (const server of DEFAULT_TEST_SERVERS) {
+      expect(failingOn(result, server).filter((id) => id.startsWith('core.'))).toEqual([]);
+      // Level 2 and 3 routes it does not have: those tests fail, which shows they ran.
+      expect(failingOn(result, server)).toContain('l2.get.item');
+    }
+  });
+
+  it.runIf(SQLITE)('passes every level 4 test on prefork: level 4 needs only the core routes', () => {
+    const result = results.get('sqlite-core-only')!;
+    const level4 = result.tests.filter((test) => test.id.startsWith('l4.'));
+    expect(level4.length).toBeGreaterThan(0);
+    for (const test of level4) expect(test.outcomes.prefork?.status, test.id).toBe('passed');
   });
 });

@@ -2,19 +2,18 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RequestRecord } from '../../grader/sandbox/types.ts';
 import type { TestSpec } from '../../grader/suite/define.ts';
 import { attachRecords, GradingContext, matchRecords } from '../../grader/suite/runtime/context.ts';
 import { GradeFailure } from '../../grader/suite/runtime/grade-failure.ts';
 import { HangLedger } from '../../grader/suite/runtime/hang-ledger.ts';
-import { createClient } from '../../grader/suite/runtime/http.ts';
+import { createClient, type AppClient } from '../../grader/suite/runtime/http.ts';
 
 const spec: TestSpec = { id: 't.x', title: 'x', tier: 'core', points: 1, rule: 'The rule', hint: 'The hint' };
 
 let server: Server;
-let client: Client;
+let client: AppClient;
 let records: RequestRecord[] = [];
 
 beforeAll(async () => {
@@ -78,14 +77,28 @@ describe('request()', () => {
     expect(reply.rawHeaders.filter(([name]) => name.toLowerCase() === 'x-twice')).toHaveLength(2);
     attachRecords([t], records.splice(0));
     const [exchange] = t.transcript.exchanges();
+    // The header fields as written to the socket, the client's own included.
     expect(exchange?.request).toEqual({
       method: 'POST', target: '/todos?x=1', body: '{"title":"x"}',
-      headers: [['Content-Type', 'application/json'], ['Content-Length', '13']],
+      headers: [['host', new URL(client.url).host], ['connection', 'keep-alive'], ['Content-Type', 'application/json'], ['content-length', '13']],
     });
     expect(exchange?.response?.status).toBe(200);
     expect(exchange?.environ).toEqual({ REQUEST_METHOD: 'POST', PATH_INFO: '/todos', QUERY_STRING: 'x=1' });
     expect(t.transcript.curl()).toEqual([
       `curl -i -X POST 'http://127.0.0.1:8000/todos?x=1' -H 'Content-Type: application/json' --data-binary '{"title":"x"}'`,
+    ]);
+  });
+
+  test('a raw request is shown and replayed as written: no Content-Length at all, or Content-Length: 0', async () => {
+    const t = context();
+    await t.request('POST', '/todos', { headers: { 'Content-Type': 'application/json' }, raw: true });
+    await t.request('POST', '/todos', { headers: { 'Content-Type': 'application/json', 'Content-Length': '0' }, raw: true });
+    const [none, zero] = t.transcript.exchanges();
+    expect(none?.request).toEqual({ method: 'POST', target: '/todos', headers: [['Host', new URL(client.url).host], ['Content-Type', 'application/json']] });
+    expect(zero?.request.headers).toEqual([['Host', new URL(client.url).host], ['Content-Type', 'application/json'], ['Content-Length', '0']]);
+    expect(t.transcript.curl()).toEqual([
+      "curl -i -X POST http://127.0.0.1:8000/todos -H 'Content-Type: application/json'",
+      "curl -i -X POST http://127.0.0.1:8000/todos -H 'Content-Type: application/json' -H 'Content-Length: 0'",
     ]);
   });
 

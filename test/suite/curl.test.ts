@@ -40,15 +40,19 @@ describe('curlCommand', () => {
 
   test('DELETE without a body, and an empty POST body, keep their meaning', () => {
     expect(curlCommand({ method: 'DELETE', target: '/todos/1', headers: [] })).toBe('curl -i -X DELETE http://127.0.0.1:8000/todos/1');
+    // No Content-Length on the wire: curl -X POST without data sends none either.
     expect(curlCommand({ method: 'POST', target: '/todos', headers: [], body: new Uint8Array() }))
-      .toBe("curl -i -X POST http://127.0.0.1:8000/todos --data-binary ''");
+      .toBe('curl -i -X POST http://127.0.0.1:8000/todos');
+    // Content-Length: 0 on the wire: spelled out, as curl would not send it by itself.
+    expect(curlCommand({ method: 'POST', target: '/todos', headers: [['host', 'x'], ['connection', 'keep-alive'], ['content-length', '0']], body: new Uint8Array() }))
+      .toBe("curl -i -X POST http://127.0.0.1:8000/todos -H 'content-length: 0'");
   });
 
   test('binary bodies are spelled byte by byte; long uniform bodies are generated', () => {
     expect(curlCommand({ method: 'PUT', target: '/x', headers: [], body: new Uint8Array([0xff, 0x41, 0x27]) }))
-      .toBe("curl -i -X PUT http://127.0.0.1:8000/x --data-binary $'\\xffA\\x27'");
+      .toBe("curl -i -X PUT http://127.0.0.1:8000/x -H Content-Type: --data-binary $'\\xffA\\x27'");
     const big = curlCommand({ method: 'POST', target: '/todos', headers: [], body: new Uint8Array(5000).fill(0x61) });
-    expect(big).toBe("head -c 5000 /dev/zero | tr '\\0' a | curl -i -X POST http://127.0.0.1:8000/todos --data-binary @-");
+    expect(big).toBe("head -c 5000 /dev/zero | tr '\\0' a | curl -i -X POST http://127.0.0.1:8000/todos -H Content-Type: -H Expect: --data-binary @-");
   });
 });
 
@@ -60,6 +64,15 @@ describe('curl lines for CMD (Windows), as the lecture writes them', () => {
     expect(cmd({
       method: 'POST', target: '/todos', headers: [['Content-Type', 'application/json']], body: bytes('{"title": "Buy milk"}'),
     })).toBe('curl -i -X POST http://127.0.0.1:8000/todos -H "Content-Type: application/json" --data-binary "{\\"title\\": \\"Buy milk\\"}"');
+  });
+
+  test('the same headers as on the wire: Content-Length: 0 spelled out, curl\'s own Content-Type removed', () => {
+    expect(cmd({ method: 'POST', target: '/todos', headers: [['host', 'x'], ['connection', 'keep-alive'], ['Content-Type', 'application/json'], ['content-length', '0']], body: new Uint8Array() }))
+      .toBe('curl -i -X POST http://127.0.0.1:8000/todos -H "Content-Type: application/json" -H "content-length: 0"');
+    expect(cmd({ method: 'POST', target: '/todos', headers: [['Host', 'x'], ['Content-Type', 'application/json']] }))
+      .toBe('curl -i -X POST http://127.0.0.1:8000/todos -H "Content-Type: application/json"');
+    expect(cmd({ method: 'PUT', target: '/todos/1', headers: [['content-length', '2']], body: bytes('{}') }))
+      .toBe('curl -i -X PUT http://127.0.0.1:8000/todos/1 -H Content-Type: --data-binary "{}"');
   });
 
   test('CMD\'s own specials outside its quoted state are escaped with ^; backslashes before a quote doubled', () => {
@@ -75,6 +88,6 @@ describe('curl lines for CMD (Windows), as the lecture writes them', () => {
     const control = { method: 'POST', target: '/todos', headers: [], body: bytes('a\nb') };
     expect(cmd(control)).toBe(curlCommand(control, undefined, 'posix'));
     expect(cmd({ method: 'POST', target: '/todos', headers: [], body: new Uint8Array(5000).fill(0x61) }))
-      .toBe('curl -i -X POST http://127.0.0.1:8000/todos --data-binary @body.bin & rem body.bin: the 5000-byte body of this request');
+      .toBe('curl -i -X POST http://127.0.0.1:8000/todos -H Content-Type: -H Expect: --data-binary @body.bin & rem body.bin: the 5000-byte body of this request');
   });
 });

@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { compileFunction } from 'node:vm';
 import * as esbuild from 'esbuild';
-import type { Client } from 'undici';
 import { DEFAULTS } from '../../grader/engine/options.ts';
 import { startServer, type RunningServer } from '../../grader/servers/index.ts';
 import type { TestSpec } from '../../grader/suite/define.ts';
 import modelSuite from '../../grader/suite/tests/model.suite.ts';
 import { GradingContext } from '../../grader/suite/runtime/context.ts';
-import { createClient } from '../../grader/suite/runtime/http.ts';
+import { createClient, type AppClient } from '../../grader/suite/runtime/http.ts';
 import type { Application } from '../../grader/wsgi/types.ts';
 import type { InProcessServerName } from '../../grader/servers/index.ts';
 import { materialize, SOLUTION_DIR, type Mutant } from '../fixtures/submissions/mutants.ts';
@@ -84,7 +83,7 @@ export class InProcessApp {
   private constructor(
     private readonly source: Bundle,
     readonly server: RunningServer,
-    private readonly client: Client,
+    private readonly client: AppClient,
     /** Errors (and contract violations) the app raised, for tests that look at them. */
     readonly appErrors: unknown[],
   ) {}

@@ -12,7 +12,6 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from 'undici';
 import { startAppProcess } from '../../sandbox/app-process.ts';
 import { startPreforkProcess, type PreforkHandle } from '../../sandbox/prefork-process.ts';
 import type { AppHandle, AppStartFailure, CapturedOutput } from '../../sandbox/types.ts';
@@ -20,12 +19,12 @@ import { DATABASE_KEY, type ServerName } from '../../wsgi/types.ts';
 import { attachRecords } from '../../suite/runtime/context.ts';
 import type { GradingContext } from '../../suite/runtime/context.ts';
 import { HangLedger } from '../../suite/runtime/hang-ledger.ts';
-import { createClient } from '../../suite/runtime/http.ts';
+import { createClient, type AppClient } from '../../suite/runtime/http.ts';
 import { Semaphore } from './semaphore.ts';
 
 export interface LiveApp {
   handle: AppHandle;
-  client: Client;
+  client: AppClient;
   /** Tests that ran here, in order, whose records are not fetched yet (see settle()). */
   pending: GradingContext[];
   /** False until a test ran here: a new process needs no fresh(). */

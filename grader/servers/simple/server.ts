@@ -17,13 +17,14 @@ import { listen } from '../common/listen.ts';
 import type { LogSink, RunningServer, ServerOptions, Service, StartServer } from '../types.ts';
 import { buildEnviron, type RequestHead } from '../../wsgi/environ.ts';
 import { isThenable } from '../../wsgi/app-result.ts';
-import { runApplication, type HandlerHooks } from '../../wsgi/handler.ts';
+import { reportAppError, runApplication, type HandlerHooks } from '../../wsgi/handler.ts';
 import type { MaybePromise } from '../../wsgi/steps.ts';
 import type { Application } from '../../wsgi/types.ts';
 import { validate } from '../../wsgi/validate/index.ts';
 import { simpleEnvironPolicy } from './policy.ts';
 import { declaredTooLarge, readBody, type BodyResult } from './read-body.ts';
 import { nodeResponseTransport } from './transport.ts';
+import { clientErrorHandler, codingRefusal } from './transfer-coding.ts';
 
 /** Largest request body read into wsgi.input; larger → 413. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -80,9 +81,10 @@ export function createSimpleService(app: Application, options: ServerOptions, se
   const log: LogSink = options.log ?? stderrLog;
   const errors: LogSink = options.errors ?? log;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const application = options.validate ? validate(app) : app;
   const onAppError = options.onAppError;
   const hooks: HandlerHooks = { log, software: SOFTWARE, ...(onAppError !== undefined ? { onAppError } : {}) };
+  // A violation is reported where the validator finds it: the app may catch what it throws.
+  const application = options.validate ? validate(app, { onViolation: (violation, environ) => reportAppError(hooks, environ, violation) }) : app;
   const enqueue = createSerialQueue();
   let requestCount = 0;
   const policy = simpleEnvironPolicy(() => ++requestCount);
@@ -118,6 +120,12 @@ export function createSimpleService(app: Application, options: ServerOptions, se
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const time = Date.now();
     const head = requestHead(req, serverPort);
+    // node:http decodes chunked and nothing else: a body still coded (deflate, chunked) must not reach the app as plain.
+    const refusal = codingRefusal(req);
+    if (refusal !== undefined) {
+      accessLog(head, time, refusal.status, refuse(res, refusal.status, refusal.message));
+      return;
+    }
     const body = readBody(req, maxBodyBytes);
     // The slot is taken at arrival, so requests run in arrival order.
     let done: MaybePromise<void>;
@@ -131,6 +139,9 @@ export function createSimpleService(app: Application, options: ServerOptions, se
   }
 
   server.on('request', handle);
+  server.on('clientError', clientErrorHandler(SOFTWARE, (refused) => {
+    log(formatAccessLine({ time: Date.now(), method: refused.method, target: refused.target, version: refused.version, status: refused.status, bytes: refused.bytes }));
+  }));
   // RFC 9110 §10.1.1: a client that sent Expect: 100-continue gets 100 only
   // when the body will be read; a body declared too large gets 413 at once.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
@@ -139,7 +150,8 @@ export function createSimpleService(app: Application, options: ServerOptions, se
       accessLog(head, Date.now(), 413, refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
       return;
     }
-    res.writeContinue();
+    // A coding it will not decode is refused before the client sends the body.
+    if (codingRefusal(req) === undefined) res.writeContinue();
     handle(req, res);
   });
 

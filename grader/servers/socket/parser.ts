@@ -11,12 +11,12 @@
  * memory is bounded by the limits even when bytes arrive one at a time.
  */
 import type { SocketLimits } from './limits.ts';
+import { refuseTransferCoding } from '../common/transfer-coding.ts';
 import {
   badRequest,
   contentTooLarge,
   expectationFailed,
   headerFieldsTooLarge,
-  notImplemented,
   uriTooLong,
   versionNotSupported,
   type HttpError,
@@ -286,7 +286,8 @@ export class HeadParser {
       if (!http11) return badRequest('Transfer-Encoding in an HTTP/1.0 request');
       // §6.3 item 3: both headers is a smuggling attempt or a broken sender.
       if (contentLengths.length > 0) return badRequest('both Transfer-Encoding and Content-Length');
-      const coding = transferCoding(transferEncodings);
+      // RFC 9112 §6.1/§7: only chunked, once, and last; other codings → 501.
+      const coding = refuseTransferCoding(transferEncodings);
       if (coding !== undefined) return coding;
       framing = { kind: 'chunked' };
     } else if (contentLengths.length > 0) {
@@ -329,21 +330,6 @@ function tokens(headerValues: string[]): string[] {
 
 /** RFC 9110 §7.2 Host = uri-host [ ":" port ]; empty is allowed (§7.2). */
 const HOST = /^(?:\[[0-9A-Za-z:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
-
-/** RFC 9112 §6.1/§7: only chunked, once, and last; other codings → 501. Returns the error, if any. */
-function transferCoding(headerValues: string[]): HttpError | undefined {
-  const codings = headerValues.flatMap((v) => v.split(',')).map((t) => t.trim().toLowerCase());
-  if (codings.some((c) => c === '')) return badRequest('empty transfer coding');
-  const chunked = codings.filter((c) => c === 'chunked').length;
-  if (chunked > 1) return badRequest('chunked applied more than once (RFC 9112 §6.1)');
-  // §6.3 item 4: a request whose final coding isn't chunked can't be delimited.
-  if (chunked === 1 && codings[codings.length - 1] !== 'chunked') {
-    return badRequest('chunked is not the final transfer coding (RFC 9112 §6.3)');
-  }
-  const unknown = codings.find((c) => c !== 'chunked');
-  if (unknown !== undefined) return notImplemented(`transfer coding "${unknown}" is not supported (RFC 9112 §6.1)`);
-  return undefined;
-}
 
 /** RFC 9112 §6.3 item 5 and RFC 9110 §8.6: 1*DIGIT, and all values the same. */
 function contentLength(headerValues: string[]): number | HttpError {

@@ -10,7 +10,7 @@ import { httpDate } from '../common/http-date.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import type { LogSink, ServerOptions, Service } from '../types.ts';
 import type { EnvironPolicy } from '../../wsgi/environ.ts';
-import type { HandlerHooks } from '../../wsgi/handler.ts';
+import { reportAppError, type HandlerHooks } from '../../wsgi/handler.ts';
 import type { Application } from '../../wsgi/types.ts';
 import { validate } from '../../wsgi/validate/index.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
@@ -41,9 +41,10 @@ function stderrLog(line: string): void {
 export function createSocketService(app: Application, options: ServerOptions, flavour: ServiceFlavour, serverPort: number): SocketService {
   const limits = resolveLimits(options.limits);
   const log: LogSink = options.log ?? stderrLog;
-  const application = options.validate ? validate(app) : app;
   const onAppError = options.onAppError;
   const hooks: HandlerHooks = { log, software: flavour.software, ...(onAppError !== undefined ? { onAppError } : {}) };
+  // A violation is reported where the validator finds it: the app may catch what it throws.
+  const application = options.validate ? validate(app, { onViolation: (violation, environ) => reportAppError(hooks, environ, violation) }) : app;
   const enqueue = createSerialQueue();
   const connections = new Set<Connection>();
   const task: TaskContext = {

@@ -33,7 +33,7 @@ export type CreateBody =
   | { kind: 'text'; text: string }
   /** No body: Content-Length: 0. */
   | { kind: 'empty' }
-  /** No body and no Content-Length header (an empty chunked body). */
+  /** No body and no Content-Length header at all (written raw: an HTTP client would add Content-Length: 0). */
   | { kind: 'no-length' };
 
 export type Operation =
@@ -68,6 +68,8 @@ export interface ConcreteRequest {
   headers?: Record<string, string>;
   body?: string;
   chunked?: boolean;
+  /** Written byte for byte, with exactly `headers` (RequestOptions.raw). */
+  raw?: boolean;
   /** e.g. `POST /todos {"title":"é"}`, cut to a readable length. */
   label: string;
 }
@@ -94,8 +96,8 @@ export function postRequest(target: string, body: CreateBody, method = 'POST'): 
     case 'empty':
       return { method, target, headers: JSON_TYPE, body: '', label: `${method} ${target} (Content-Length: 0, no body)` };
     case 'no-length':
-      // undici always adds Content-Length: 0 to a POST without a body; an empty chunked body has none.
-      return { method, target, headers: JSON_TYPE, body: '', chunked: true, label: `${method} ${target} (no Content-Length, no body)` };
+      // Raw: an HTTP client always adds Content-Length: 0 to a POST without a body.
+      return { method, target, headers: JSON_TYPE, raw: true, label: `${method} ${target} (no Content-Length, no body)` };
   }
 }
 

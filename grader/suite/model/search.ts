@@ -46,6 +46,7 @@ export function sendThrough(driver: Pick<TestContext, 'request'>): Send {
       ...(request.headers === undefined ? {} : { headers: request.headers }),
       ...(request.body === undefined ? {} : { body: request.body }),
       ...(request.chunked === true ? { chunked: true } : {}),
+      ...(request.raw === true ? { raw: true } : {}),
     });
 }
 

@@ -5,7 +5,6 @@
  * carry the test's rule and hint.
  */
 import { createHash } from 'node:crypto';
-import type { Client } from 'undici';
 import type { AppOutput, Exchange, Failure } from '../../results/types.ts';
 import type { AppErrorRecord, RequestRecord } from '../../sandbox/types.ts';
 import type { ServerName } from '../../wsgi/types.ts';
@@ -14,8 +13,8 @@ import * as assert from './assertions.ts';
 import { curlCommand } from './curl.ts';
 import { GradeFailure } from './grade-failure.ts';
 import { prepareRequest, send, transcriptHeaders } from './http.ts';
-import type { PreparedRequest, TransportError } from './http.ts';
-import { excerpt, Transcript } from './transcript.ts';
+import type { AppClient, PreparedRequest, TransportError } from './http.ts';
+import { excerpt, parseWireRequest, Transcript } from './transcript.ts';
 import { routeOf, type HangLedger } from './hang-ledger.ts';
 
 /** What the context needs of the app process it talks to. */
@@ -37,7 +36,7 @@ export interface ContextOptions {
   runSeed: number;
   runs: number;
   app: AppLink;
-  client: Client;
+  client: AppClient;
   requestTimeoutMs: number;
   /** Throws a GradeFailure once the submission's time is up. */
   checkDeadline(): void;
@@ -65,18 +64,33 @@ export interface ObservedError {
 
 const HANG_HINT = 'Look for a loop that never ends, or a read of wsgi.input past CONTENT_LENGTH (it waits for bytes that never come).';
 
-/** A request as the transcript shows it. */
-function sentRequest(prepared: PreparedRequest): Exchange['request'] {
+/**
+ * A request as the transcript shows it: as written to the socket (`wire`),
+ * header for header; what would have been sent when nothing was written.
+ */
+function sentRequest(prepared: PreparedRequest, wire?: Uint8Array): Exchange['request'] {
+  const written = wire === undefined ? undefined : parseWireRequest(wire);
+  if (written === undefined) {
+    return {
+      method: prepared.method,
+      target: prepared.target,
+      headers: transcriptHeaders(prepared),
+      ...(prepared.body === undefined ? {} : { body: excerpt(prepared.body).text }),
+    };
+  }
   return {
-    method: prepared.method,
-    target: prepared.target,
-    headers: transcriptHeaders(prepared),
-    ...(prepared.body === undefined ? {} : { body: excerpt(prepared.body).text }),
+    method: written.method,
+    target: written.target,
+    headers: written.headers,
+    ...(written.body.length === 0 ? {} : { body: excerpt(written.body).text }),
   };
 }
 
-function curlOf(prepared: PreparedRequest): string {
-  return curlCommand({ ...prepared, headers: transcriptHeaders(prepared) });
+/** The curl line sending the same headers as `wire` (or, when nothing was written, as the request would have). */
+function curlOf(prepared: PreparedRequest, wire?: Uint8Array): string {
+  const written = wire === undefined ? undefined : parseWireRequest(wire);
+  const headers = written?.headers ?? (prepared.raw ? prepared.headers : transcriptHeaders(prepared));
+  return curlCommand({ method: prepared.method, target: prepared.target, headers, ...(prepared.body === undefined ? {} : { body: prepared.body }) });
 }
 
 /** A digest of requests, in order: what the app was sent, byte for byte. */
@@ -85,7 +99,7 @@ function digestOf(requests: readonly PreparedRequest[]): string {
   for (const request of requests) {
     hash.update('\0\0').update(request.method).update(' ').update(request.target);
     for (const [name, value] of request.headers) hash.update('\n').update(name).update(':').update(value);
-    hash.update(request.chunked ? '\0chunked\0' : '\0\0');
+    hash.update(request.chunked ? '\0chunked\0' : '\0\0').update(request.raw ? 'raw' : '');
     if (request.body !== undefined) hash.update(request.body);
   }
   return hash.digest('base64');
@@ -159,7 +173,7 @@ export class GradingContext implements TestContext {
     const result = await send(this.options.client, prepared, plan?.timeoutMs ?? this.options.requestTimeoutMs, this.mayWaitLonger);
     const durationMs = Math.round(performance.now() - started);
 
-    const exchange: Exchange = { request: sentRequest(prepared), durationMs };
+    const exchange: Exchange = { request: sentRequest(prepared, result.wire), durationMs };
     if (result.ok) {
       const body = excerpt(result.reply.bytes);
       exchange.response = {
@@ -176,7 +190,7 @@ export class GradingContext implements TestContext {
       request: { method: prepared.method, target: prepared.target },
       ...(exchange.response === undefined ? {} : { response: { status: exchange.response.status } }),
     });
-    this.keep(this.sent.length - 1, exchange, curlOf(prepared));
+    this.keep(this.sent.length - 1, exchange, curlOf(prepared, result.wire));
 
     if (result.ok) this.options.ledger?.answered();
     else {

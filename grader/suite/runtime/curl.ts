@@ -75,35 +75,70 @@ export function cmdQuote(word: string): string | undefined {
 export interface CurlRequest {
   method: string;
   target: string;
-  /** Headers as sent; Host and Content-Length are left to curl. */
+  /** Headers as written to the socket, in order (Host included or not: curl sends the URL's). */
   headers: ReadonlyArray<readonly [string, string]>;
+  /** The body's content (not its chunked framing). */
   body?: Uint8Array;
+}
+
+/** Above this many body bytes curl 7 asks for `Expect: 100-continue` (RFC 9110 §10.1.1), which the grader never sends. */
+const CURL_EXPECT_THRESHOLD = 1024;
+
+/** What curl must be told to send the same header fields and body as `request`. */
+interface Replay {
+  /** The method switch: none, -I, or -X with the method. */
+  method: string[];
+  /** The -H arguments: "Name: value", or "Name:" to remove a header curl adds by itself. */
+  headers: string[];
+  /** The body for --data-binary. */
+  body: Uint8Array | undefined;
+}
+
+function replayOf(request: CurlRequest): Replay {
+  const has = (name: string): boolean => request.headers.some(([key]) => key.toLowerCase() === name);
+  const chunked = request.headers.some(([key, value]) => key.toLowerCase() === 'transfer-encoding' && /chunked/i.test(value));
+  const body = request.body !== undefined && (request.body.length > 0 || chunked) ? request.body : undefined;
+  const headers: string[] = [];
+  for (const [name, value] of request.headers) {
+    const lower = name.toLowerCase();
+    // curl sends Host from the URL, and keeps HTTP/1.1 connections alive without saying so.
+    if (lower === 'host' || (lower === 'connection' && value.toLowerCase() === 'keep-alive')) continue;
+    // curl counts --data-binary's bytes itself; any other Content-Length (0 with no body) is spelled out.
+    if (lower === 'content-length' && body !== undefined && !chunked && value === String(body.length)) continue;
+    headers.push(`${name}: ${value}`);
+  }
+  if (body !== undefined) {
+    // With a body and no Content-Type, curl would add application/x-www-form-urlencoded.
+    if (!has('content-type')) headers.push('Content-Type:');
+    if (body.length > CURL_EXPECT_THRESHOLD && !has('expect')) headers.push('Expect:');
+  }
+  const upper = request.method.toUpperCase();
+  const method = upper === 'HEAD' ? ['-I'] : upper !== 'GET' || body !== undefined ? ['-X', request.method] : [];
+  return { method, headers, body };
 }
 
 /**
  * One shell line replaying `request` against `baseUrl` (default: the `npm
- * run serve` URL), for a POSIX shell or for CMD (default: this machine's).
+ * run serve` URL), for a POSIX shell or for CMD (default: this machine's):
+ * the same header fields and body, but for what curl adds that no test is
+ * about (User-Agent, Accept).
  */
 export function curlCommand(request: CurlRequest, baseUrl: string = SERVE_URL, shell: Shell = HOST_SHELL): string {
+  const replay = replayOf(request);
   if (shell === 'cmd') {
-    const line = cmdCommand(request, baseUrl);
+    const line = cmdCommand(request, replay, baseUrl);
     if (line !== undefined) return line;
   }
   const words: string[] = ['curl', '-i'];
-  const method = request.method.toUpperCase();
-  const hasBody = request.body !== undefined && (request.body.length > 0 || method !== 'GET');
-  if (method === 'HEAD') words.push('-I');
-  else if (method !== 'GET' || hasBody) words.push('-X', shellQuote(request.method));
+  const [flag, method] = replay.method;
+  if (flag !== undefined) words.push(flag);
+  if (method !== undefined) words.push(shellQuote(method));
   // curl treats [] and {} in URLs as globs.
   if (/[[\]{}]/.test(request.target)) words.push('-g');
   words.push(shellQuote(baseUrl + request.target));
-  for (const [name, value] of request.headers) {
-    const lower = name.toLowerCase();
-    if (lower === 'host' || lower === 'content-length') continue;
-    words.push('-H', shellQuote(`${name}: ${value}`));
-  }
-  if (!hasBody || request.body === undefined) return words.join(' ');
-  return withBody(words, request.body);
+  for (const header of replay.headers) words.push('-H', shellQuote(header));
+  if (replay.body === undefined) return words.join(' ');
+  return withBody(words, replay.body);
 }
 
 /**
@@ -111,27 +146,24 @@ export function curlCommand(request: CurlRequest, baseUrl: string = SERVE_URL, s
  * (control characters, bytes that aren't UTF-8): then the POSIX line, for
  * Git Bash or WSL, is the better offer.
  */
-function cmdCommand(request: CurlRequest, baseUrl: string): string | undefined {
-  const method = request.method.toUpperCase();
-  const hasBody = request.body !== undefined && (request.body.length > 0 || method !== 'GET');
+function cmdCommand(request: CurlRequest, replay: Replay, baseUrl: string): string | undefined {
   // Each entry: a fixed word, or [text] to be quoted.
   const parts: Array<string | [string]> = ['curl', '-i'];
-  if (method === 'HEAD') parts.push('-I');
-  else if (method !== 'GET' || hasBody) parts.push('-X', [request.method]);
+  const [flag, method] = replay.method;
+  if (flag !== undefined) parts.push(flag);
+  if (method !== undefined) parts.push([method]);
   if (/[[\]{}]/.test(request.target)) parts.push('-g');
   parts.push([baseUrl + request.target]);
-  for (const [name, value] of request.headers) {
-    const lower = name.toLowerCase();
-    if (lower !== 'host' && lower !== 'content-length') parts.push('-H', [`${name}: ${value}`]);
-  }
+  for (const header of replay.headers) parts.push('-H', [header]);
   let note = '';
-  if (hasBody && request.body !== undefined) {
-    const text = request.body.length <= MAX_INLINE_BODY ? decodeStrict(request.body) : undefined;
+  const body = replay.body;
+  if (body !== undefined) {
+    const text = body.length <= MAX_INLINE_BODY ? decodeStrict(body) : undefined;
     if (text !== undefined) parts.push('--data-binary', [text]);
     else {
       // Too long or not text: CMD has no way to make it, so it comes from a file.
       parts.push('--data-binary', '@body.bin');
-      note = ` & rem body.bin: the ${request.body.length}-byte body of this request`;
+      note = ` & rem body.bin: the ${body.length}-byte body of this request`;
     }
   }
   const words: string[] = [];

@@ -1,13 +1,18 @@
 /**
  * One HTTP request to an app process, the way a test sends it: undici with a
- * keep-alive Client per app process, a hard per-request time limit, and the
- * raw status line and headers kept for the transcript.
+ * keep-alive Client per app process, or, where the test is about headers a
+ * client library adds or changes (a POST with no Content-Length at all),
+ * the exact bytes over a plain connection. Either way the bytes written to
+ * the socket are kept: the transcript shows them and the curl line replays
+ * them. A hard per-request time limit; the raw status line and headers kept.
  */
 import { createRequire } from 'node:module';
-import type { Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Client as UndiciClient, Dispatcher } from 'undici';
 import type { Reply, RequestOptions } from '../define.ts';
+import { formatDuration, MAX_WAIT_FACTOR, noAnswer, startDeadline, type MayWaitLonger } from './deadline.ts';
+import { sendRaw } from './raw-http.ts';
 
 /**
  * undici's Client and its errors, and nothing else of undici: its index loads
@@ -41,15 +46,38 @@ const undiciErrors = undiciPart(
 type Client = UndiciClient;
 
 /** A response body larger than this is not a to-do API answer: stop reading. */
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** How long opening a connection may take. */
+const CONNECT_TIMEOUT_MS = 2_000;
+
+/**
+ * Opens one connection to an app process. Every connection the grader's
+ * requests use comes from the one its client was given, so whoever starts
+ * the app decides how its connections are made.
+ */
+export type Connect = () => Socket;
+
+/** A plain TCP connection to the host and port of `url`. */
+export function connectTo(url: string): Connect {
+  const origin = new URL(url);
+  const host = origin.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(origin.port || '80');
+  return () => netConnect({ host, port });
+}
 
 export interface PreparedRequest {
   method: string;
   target: string;
-  /** Headers in the order sent (Host, Content-Length and Transfer-Encoding excepted: undici adds them). */
+  /**
+   * Headers in the order the test gave them. Sent through the HTTP client,
+   * it adds Host, Connection and the framing (Content-Length or
+   * Transfer-Encoding); sent raw, only Host (unless given).
+   */
   headers: Array<[string, string]>;
   body?: Uint8Array;
   chunked: boolean;
+  /** Written byte for byte over a plain connection (RequestOptions.raw). */
+  raw: boolean;
 }
 
 /** Why a request produced no response. */
@@ -58,7 +86,8 @@ export type TransportError =
   | { kind: 'connection'; message: string }
   | { kind: 'too-large'; message: string };
 
-export type SendResult = { ok: true; reply: Reply } | { ok: false; error: TransportError };
+/** The outcome of a request, and the bytes written to the connection for it (all of them, or as far as it got). */
+export type SendResult = { ok: true; reply: Reply; wire: Uint8Array } | { ok: false; error: TransportError; wire: Uint8Array };
 
 /** Build what goes on the wire from a test's RequestOptions. */
 export function prepareRequest(method: string, target: string, options: RequestOptions = {}): PreparedRequest {
@@ -73,76 +102,163 @@ export function prepareRequest(method: string, target: string, options: RequestO
     body = options.body;
   }
   const chunked = options.chunked === true && body !== undefined;
-  return { method, target, headers, ...(body === undefined ? {} : { body }), chunked };
+  return { method, target, headers, ...(body === undefined ? {} : { body }), chunked, raw: options.raw === true };
 }
 
-/** Headers as they appear in the transcript: what was sent, Content-Length included. */
+function hasHeader(headers: ReadonlyArray<readonly [string, string]>, name: string): boolean {
+  return headers.some(([key]) => key.toLowerCase() === name);
+}
+
+/**
+ * Headers as the transcript shows a request that was never written (the
+ * grader refused to send it again): what would have been sent.
+ */
 export function transcriptHeaders(request: PreparedRequest): Array<[string, string]> {
   const headers = [...request.headers];
+  if (request.raw) return headers;
   if (request.chunked) headers.push(['Transfer-Encoding', 'chunked']);
   else if (request.body !== undefined) headers.push(['Content-Length', String(request.body.length)]);
   return headers;
 }
 
-export function formatDuration(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+/** The exact bytes of a raw request: request line, Host (unless given), the headers as given, the body (chunk-framed when chunked). */
+export function rawRequestBytes(request: PreparedRequest, host: string): Buffer {
+  const lines = [`${request.method} ${request.target} HTTP/1.1`];
+  if (!hasHeader(request.headers, 'host')) lines.push(`Host: ${host}`);
+  for (const [name, value] of request.headers) lines.push(`${name}: ${value}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+  const body = request.body;
+  if (body === undefined) return head;
+  if (!request.chunked) return Buffer.concat([head, body]);
+  const chunk = body.length === 0 ? '' : `${body.length.toString(16)}\r\n`;
+  return Buffer.concat([head, Buffer.from(chunk, 'latin1'), body, Buffer.from(body.length === 0 ? '0\r\n\r\n' : '\r\n0\r\n\r\n', 'latin1')]);
 }
 
-/** Opens a connection to an app: the one way the grader's requests reach it (see AppHandle.connect). */
-export type Connect = () => Socket;
+export { formatDuration } from './deadline.ts';
 
-/** How long a connection may take to open. */
-const CONNECT_TIMEOUT_MS = 2_000;
+type ConnectCallback = (...args: [null, Socket] | [Error, null]) => void;
 
 /**
- * A keep-alive connection pool to one app process. With `connect`, every
- * connection is opened by it: an app's listener admits only the grader's own.
+ * The grader's connection to one app process: a keep-alive undici Client
+ * for ordinary requests, the same connect function for raw ones, and a tap
+ * on every socket that keeps the bytes written for the request under way.
  */
-export function createClient(url: string, connect?: Connect): Client {
-  // pipelining 1: requests of a test are strictly sequential, as a browser would send them.
-  const options = { pipelining: 1, keepAliveTimeout: 2_000 };
-  if (connect === undefined) return new Client(url, { ...options, connect: { timeout: CONNECT_TIMEOUT_MS } });
-  return new Client(url, { ...options, connect: (_options, callback) => opened(connect(), callback) });
-}
+export class AppClient {
+  readonly url: string;
+  /** The Host header of a request: the authority of `url`. */
+  readonly host: string;
+  readonly connect: Connect;
+  readonly pool: Client;
+  /** Bytes written since the current request began (requests on one client are sequential). */
+  tape: Buffer[] | undefined;
 
-/** undici's connector contract: call back once, with the connected socket or the error. */
-function opened(socket: Socket, callback: (...args: [null, Socket] | [Error, null]) => void): void {
-  let done = false;
-  const finish = (error: Error | null): void => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    socket.off('connect', onConnect);
-    socket.off('error', finish);
-    if (error === null) callback(null, socket);
-    else {
-      socket.destroy();
-      callback(error, null);
+  constructor(url: string, connect: Connect = connectTo(url)) {
+    this.url = url;
+    this.host = new URL(url).host;
+    this.connect = connect;
+    // pipelining 1: requests of a test are strictly sequential, as a browser would send them.
+    this.pool = new Client(url, { pipelining: 1, keepAliveTimeout: 2_000, connect: (_options: unknown, callback: ConnectCallback) => this.open(callback) });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+
+  /** undici's connector: a socket from `connect`, tapped, handed over once connected. */
+  private open(callback: ConnectCallback): void {
+    let socket: Socket;
+    try {
+      socket = this.tap(this.connect());
+    } catch (error) {
+      callback(error instanceof Error ? error : new Error(String(error)), null);
+      return;
     }
+    // As undici's own connector: a request's head and body go out at once, not held back by Nagle's algorithm.
+    socket.setNoDelay(true);
+    if (!socket.connecting && !socket.destroyed) {
+      callback(null, socket);
+      return;
+    }
+    const finish = (error: Error | undefined): void => {
+      clearTimeout(timer);
+      socket.off('connect', onConnect);
+      socket.off('error', onError);
+      if (error === undefined) callback(null, socket);
+      else callback(error, null);
+    };
+    const onConnect = (): void => finish(undefined);
+    const onError = (error: Error): void => finish(error);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      finish(new Error(`connect timed out after ${formatDuration(CONNECT_TIMEOUT_MS)}`));
+    }, CONNECT_TIMEOUT_MS);
+    socket.once('connect', onConnect);
+    socket.once('error', onError);
+  }
+
+  /** Keep a copy of what is written to `socket` while a request is under way. */
+  tap(socket: Socket): Socket {
+    const write = socket.write;
+    const keep = (chunk: unknown, encoding: unknown): void => {
+      const tape = this.tape;
+      if (tape === undefined) return;
+      if (typeof chunk === 'string') tape.push(Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+      else if (chunk instanceof Uint8Array) tape.push(Buffer.from(chunk));
+    };
+    socket.write = function (this: Socket, ...args: unknown[]): boolean {
+      keep(args[0], args[1]);
+      return Reflect.apply(write, this, args) as boolean;
+    } as Socket['write'];
+    return socket;
+  }
+}
+
+/** The grader's client for the app at `url`; every connection comes from `connect` (default: TCP to the URL's host and port). */
+export function createClient(url: string, connect?: Connect): AppClient {
+  return new AppClient(url, connect);
+}
+
+function replyOf(status: number, reason: string, rawHeaders: Array<[string, string]>, bytes: Uint8Array): Reply {
+  return {
+    status,
+    ...(reason ? { reason } : {}),
+    headers: joinHeaders(rawHeaders),
+    rawHeaders,
+    bytes,
+    text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
   };
-  const onConnect = (): void => finish(null);
-  const timer = setTimeout(() => finish(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
-  socket.once('connect', onConnect);
-  socket.once('error', finish);
 }
 
 /**
- * Asked when a request's time is up: true when the delay is not the app's (its
- * process is free — a synchronous app that is still computing blocks it), so
- * the request may wait another `timeoutMs`.
+ * Send one request and collect its whole response: raw requests byte for
+ * byte over a connection of their own, the others through undici.
  */
-export type MayWaitLonger = () => Promise<boolean>;
-
-/** A request waits at most this many times its limit, however often mayWaitLonger says yes. */
-export const MAX_WAIT_FACTOR = 5;
+export async function send(client: AppClient, request: PreparedRequest, timeoutMs: number, mayWaitLonger?: MayWaitLonger): Promise<SendResult> {
+  if (!request.raw) return sendThroughClient(client, request, timeoutMs, mayWaitLonger);
+  const bytes = rawRequestBytes(request, client.host);
+  const result = await sendRaw(client.connect, bytes, request.method, timeoutMs, MAX_RESPONSE_BYTES, mayWaitLonger);
+  if (!result.ok) return { ok: false, error: result.error, wire: result.written ? bytes : new Uint8Array(0) };
+  const { response } = result;
+  return { ok: true, reply: replyOf(response.status, response.reason, response.rawHeaders, new Uint8Array(response.body)), wire: bytes };
+}
 
 /**
- * Send one request and collect its whole response. Client.dispatch with a
- * plain handler rather than client.request(): the response body arrives as
- * chunks, with no Readable stream and async iterator in between — most of
- * what a request cost the grader, which sends hundreds per submission.
+ * Client.dispatch with a plain handler rather than client.request(): the
+ * response body arrives as chunks, with no Readable stream and async
+ * iterator in between — most of what a request cost the grader, which sends
+ * hundreds per submission.
  */
-export function send(client: Client, request: PreparedRequest, timeoutMs: number, mayWaitLonger?: MayWaitLonger): Promise<SendResult> {
+function sendThroughClient(client: AppClient, request: PreparedRequest, timeoutMs: number, mayWaitLonger?: MayWaitLonger): Promise<SendResult> {
+  const tape: Buffer[] = [];
+  client.tape = tape;
+  const wire = (): Uint8Array => {
+    if (client.tape === tape) client.tape = undefined;
+    return new Uint8Array(Buffer.concat(tape));
+  };
   return new Promise((resolve) => {
     let settled = false;
     let abort: ((reason?: Error) => void) | undefined;
@@ -151,33 +267,18 @@ export function send(client: Client, request: PreparedRequest, timeoutMs: number
     let rawHeaders: Array<[string, string]> = [];
     const parts: Buffer[] = [];
     let size = 0;
-    const settle = (result: SendResult): void => {
+    const settle = (result: { ok: true; reply: Reply } | { ok: false; error: TransportError }): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      resolve(result);
+      cancelDeadline();
+      resolve({ ...result, wire: wire() });
     };
     /** Give up on the request: its connection is closed (it can't carry another with a response pending). */
     const stop = (error: TransportError): void => {
       settle({ ok: false, error });
       abort?.(new Error(error.message));
     };
-    let waited = 0;
-    const timeUp = (): void => {
-      waited += timeoutMs;
-      if (settled) return;
-      if (mayWaitLonger === undefined || waited >= timeoutMs * MAX_WAIT_FACTOR) {
-        stop({ kind: 'timeout', message: `no answer within ${formatDuration(waited)} — an infinite loop?` });
-        return;
-      }
-      // A busy machine, not the app: one slow answer must not cost the student a test.
-      void mayWaitLonger().then((longer) => {
-        if (settled) return;
-        if (longer) timer = setTimeout(timeUp, timeoutMs);
-        else stop({ kind: 'timeout', message: `no answer within ${formatDuration(waited)} — an infinite loop?` });
-      });
-    };
-    let timer = setTimeout(timeUp, timeoutMs);
+    const cancelDeadline = startDeadline(timeoutMs, (waited) => stop({ kind: 'timeout', message: noAnswer(waited) }), mayWaitLonger);
     const handler: Dispatcher.DispatchHandler = {
       onConnect(abortRequest) {
         abort = abortRequest;
@@ -199,25 +300,14 @@ export function send(client: Client, request: PreparedRequest, timeoutMs: number
         return true;
       },
       onComplete() {
-        const bytes = new Uint8Array(Buffer.concat(parts, size));
-        settle({
-          ok: true,
-          reply: {
-            status,
-            ...(reason ? { reason } : {}),
-            headers: joinHeaders(rawHeaders),
-            rawHeaders,
-            bytes,
-            text: Buffer.from(bytes).toString('utf8'),
-          },
-        });
+        settle({ ok: true, reply: replyOf(status, reason, rawHeaders, new Uint8Array(Buffer.concat(parts, size))) });
       },
       onError(error) {
         settle({ ok: false, error: { kind: 'connection', message: connectionMessage(error) } });
       },
     };
     try {
-      client.dispatch({
+      client.pool.dispatch({
         method: request.method as Dispatcher.HttpMethod,
         path: request.target,
         headers: request.headers.flat(),

@@ -17,6 +17,31 @@ export function excerpt(bytes: Uint8Array): { text: string; truncated: boolean }
   return { text: decoder.decode(bytes.subarray(0, BODY_EXCERPT_BYTES)), truncated: true };
 }
 
+/** A request as written to the socket: its request line and header fields as sent, and the bytes after them. */
+export interface WireRequest {
+  method: string;
+  target: string;
+  headers: Array<[string, string]>;
+  /** Everything written after the header section (a chunked body with its framing). */
+  body: Uint8Array;
+}
+
+/** Read back the request in `bytes`, the bytes written for it; undefined when they hold no complete request head. */
+export function parseWireRequest(bytes: Uint8Array): WireRequest | undefined {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = buffer.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const [line = '', ...fields] = buffer.subarray(0, end).toString('latin1').split('\r\n');
+  const requestLine = /^(\S+) (\S+) HTTP\/1\.[01]$/.exec(line);
+  if (requestLine === null) return undefined;
+  const headers: Array<[string, string]> = [];
+  for (const field of fields) {
+    const colon = field.indexOf(':');
+    if (colon > 0) headers.push([field.slice(0, colon), field.slice(colon + 1).trim()]);
+  }
+  return { method: requestLine[1]!, target: requestLine[2]!, headers, body: new Uint8Array(buffer.subarray(end + 4)) };
+}
+
 interface Entry {
   exchange: Exchange;
   curl: string;

@@ -29,7 +29,7 @@ export default defineSuite('core', (s) => {
         tier: 'core',
         points: 2,
         rule: 'Resources: GET on the collection returns its representation (200, Content-Type: application/json)',
-        hint: 'Route REQUEST_METHOD "GET" with PATH_INFO "/todos": start_response("200 OK", [["Content-Type", "application/json"], ...]) and return [Buffer.from("[]")].',
+        hint: 'Route REQUEST_METHOD "GET" with PATH_INFO "/todos": startResponse("200 OK", [["Content-Type", "application/json"], ...]) and return [Buffer.from("[]")].',
         richardson: 1,
       },
       async (t: TestContext) => {
@@ -75,7 +75,7 @@ export default defineSuite('core', (s) => {
         tier: 'core',
         points: 3,
         rule: 'Status codes: 201 Created for a new resource (not 200 OK)',
-        hint: 'In your POST /todos branch, pass "201 Created" to start_response.',
+        hint: 'In your POST /todos branch, pass "201 Created" to startResponse.',
         richardson: 2,
       },
       async (t: TestContext) => {
@@ -219,7 +219,7 @@ export default defineSuite('core', (s) => {
         tier: 'core',
         points: 2,
         rule: 'Status codes: 204 No Content for a successful request with nothing to send back',
-        hint: 'start_response("204 No Content", []) and return [] — no body, and so no Content-Type either.',
+        hint: 'startResponse("204 No Content", []) and return [] — no body, and so no Content-Type either.',
         richardson: 2,
       },
       async (t: TestContext) => {
@@ -359,7 +359,7 @@ export default defineSuite('core', (s) => {
         tier: 'core',
         points: 2,
         rule: 'Allow: a 405 Method Not Allowed says which methods the resource does support',
-        hint: 'When the path is /todos but the method is neither GET nor POST: start_response("405 Method Not Allowed", [..., ["Allow", "GET, POST"]]).',
+        hint: 'When the path is /todos but the method is neither GET nor POST: startResponse("405 Method Not Allowed", [..., ["Allow", "GET, POST"]]).',
         richardson: 2,
       },
       async (t: TestContext) => {

@@ -127,16 +127,23 @@ export default defineSuite('core-validation', (s) => {
     s.test(
       {
         id: 'core.validation.no-body',
-        title: 'POST /todos with no body at all answers 400',
+        title: 'POST /todos with no body answers 400: no Content-Length at all, or Content-Length: 0',
         tier: 'core',
         points: 3,
         rule: 'Status codes: 400 Bad Request for a request without the content it needs',
-        hint: 'Read the body only as far as CONTENT_LENGTH says; absent, "" or "0" means no body — then answer 400 instead of parsing "".',
+        hint: 'Read the body only as far as CONTENT_LENGTH says; absent, "" or "0" means no body — then answer 400 instead of parsing "". const length = declared ? Number(declared) : 0; never read(Number(undefined)), which is read(NaN).',
         richardson: 2,
       },
       async (t: TestContext) => {
-        const reply = await t.request('POST', '/todos', { headers: { 'Content-Type': 'application/json' } });
-        expectError(t, reply, 400);
+        // Written byte for byte: an HTTP client would add Content-Length: 0 to a body-less POST (RFC 9110 §8.6).
+        const cases: Array<[string, Record<string, string>]> = [
+          ['no Content-Length header at all (CONTENT_LENGTH is "" on simple, absent on socket)', { 'Content-Type': 'application/json' }],
+          ['Content-Length: 0 (CONTENT_LENGTH is "0")', { 'Content-Type': 'application/json', 'Content-Length': '0' }],
+        ];
+        for (const [what, headers] of cases) {
+          const reply = await t.request('POST', '/todos', { headers, raw: true });
+          expectError(t, reply, 400, { why: `This POST had no body: ${what}. A request without a body is missing the to-do.` });
+        }
       },
     );
 

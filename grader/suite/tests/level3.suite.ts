@@ -217,7 +217,7 @@ export default defineSuite('level 3', (s) => {
         tier: '3',
         points: 2,
         rule: 'Conditional requests: 304 Not Modified when the client already has this version',
-        hint: 'Compute the answer and its ETag; when environ.HTTP_IF_NONE_MATCH lists that ETag, start_response("304 Not Modified", [["ETag", etag]]) and return [].',
+        hint: 'Compute the answer and its ETag; when environ.HTTP_IF_NONE_MATCH lists that ETag, startResponse("304 Not Modified", [["ETag", etag]]) and return [].',
       },
       async (t: TestContext) => {
         const todo = await createTodo(t, { title: 'Buy milk' });

@@ -57,21 +57,21 @@ export const VIOLATION_CODES = {
     'Wrap the body in an array: return [body].'),
   'result-not-iterable': app(DETAILS,
     'The application returns an iterable (an array, a generator, an object with [Symbol.iterator]) of bytestrings.',
-    'Return [body]: status and headers go to start_response(), only the body is returned.'),
+    'Return [body]: status and headers go to startResponse(), only the body is returned.'),
   'body-not-bytes': app(STRINGS,
     'Every body chunk is a bytestring (a Uint8Array), never text or numbers.',
     'Encode text with Buffer.from(text) or new TextEncoder().encode(text) before returning or yielding it.'),
   'no-start-response': app(DETAILS,
-    'The application must call start_response() before its iterable yields the first non-empty bytestring (or ends).',
-    'Call start_response(status, headers) first — inside the generator is fine, as long as it comes before the first chunk.'),
+    'The application must call startResponse() before its iterable yields the first non-empty bytestring (or ends).',
+    'Call startResponse(status, headers) first — inside the generator is fine, as long as it comes before the first chunk.'),
 
   // ── start_response() ────────────────────────────────────────────────────
   'start-response-args': app(START,
-    'start_response() takes 2 positional arguments, or 3 with exc_info.',
-    'Call start_response("200 OK", [["Content-Type", "text/plain"]]).'),
+    "startResponse() takes 2 positional arguments, or 3 with excInfo (PEP 3333's exc_info).",
+    'Call startResponse("200 OK", [["Content-Type", "text/plain"]]).'),
   'start-response-twice': app(START,
-    'start_response() may be called again only with exc_info, from an error handler.',
-    'Call start_response() once; to replace a response after an error, pass the caught error as the third argument.'),
+    'startResponse() may be called again only with excInfo, from an error handler.',
+    'Call startResponse() once; to replace a response after an error, pass the caught error as the third argument.'),
   'status-format': app(START,
     'The status is a string: a 3-digit final status code (200–599), one space, and a reason phrase, with nothing around it.',
     'Pass a status like "200 OK" or "404 Not Found".'),
@@ -85,7 +85,7 @@ export const VIOLATION_CODES = {
     'Each header is a [name, value] pair: an array of exactly two strings.',
     'Write each header as ["Name", "value"], converting numbers with String(n).'),
   'header-name-status': app(START,
-    'There is no "Status" header in WSGI: the status is start_response()\'s first argument (the header comes from CGI).',
+    'There is no "Status" header in WSGI: the status is startResponse()\'s first argument (the header comes from CGI).',
     'Remove the Status header and pass the status as the first argument, e.g. "404 Not Found".'),
   'header-name-invalid': app(START,
     'A header name is a token: a letter, then letters, digits, "-" or "_", not ending in "-" or "_" (no ":", spaces or newlines).',
@@ -140,7 +140,7 @@ export const VIOLATION_CODES = {
 
   // ── the server's side ───────────────────────────────────────────────────
   'app-call-args': server(DETAILS,
-    'The server calls the application with exactly two positional arguments: environ and start_response.',
+    'The server calls the application with exactly two positional arguments: environ and startResponse.',
     'Call application(environ, startResponse).'),
   'environ-type': server(DETAILS,
     'environ is a plain object (prototype Object.prototype or null), built fresh for each request.',
@@ -191,8 +191,8 @@ export const VIOLATION_CODES = {
     'The server must call the response iterable\'s close() when the request is done — after success, error or disconnect.',
     'Call body.close?.() in a finally block around the iteration.'),
   'exc-info-not-reraised': server(START,
-    'start_response() called with exc_info after the headers were sent must raise (re-throw the error).',
-    'In start_response(), throw excInfo when it is given and the headers are already out.'),
+    'startResponse() called with excInfo after the headers were sent must raise (re-throw the error).',
+    'In startResponse(), throw excInfo when it is given and the headers are already out.'),
 } as const satisfies Record<string, RuleInfo>;
 
 export type ViolationCode = keyof typeof VIOLATION_CODES;

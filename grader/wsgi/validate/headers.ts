@@ -97,7 +97,7 @@ function checkValue(name: string, value: string): void {
  */
 export function checkHeaders(headers: unknown): Header[] {
   if (!Array.isArray(headers)) {
-    throw violation('headers-not-list', `start_response() got ${kind(headers)} as headers`, headersHint(headers));
+    throw violation('headers-not-list', `startResponse() got ${kind(headers)} as headers`, headersHint(headers));
   }
   headers.forEach((item: unknown, index: number) => {
     const [name, value] = checkPair(item, index);

@@ -3,7 +3,9 @@
  * every request, after Python's wsgiref.validate (Lib/wsgiref/validate.py),
  * extended with the rules that checker leaves out. A broken rule throws a
  * {@link WsgiViolation} whose code is listed in {@link VIOLATION_CODES}; the
- * server answers 500 and logs it. For a correct app and server it changes
+ * server answers 500 and logs it. With `onViolation`, a violation is also
+ * reported the moment it is found, so one the application catches still
+ * counts (report.ts). For a correct app and server it changes
  * nothing: same calls, same items, same laziness.
  *
  * What it checks (PEP 3333 headings in parentheses):
@@ -83,6 +85,8 @@ import { checkBody } from './iterator.ts';
 import { ResponseState } from './response-state.ts';
 import { checkStartResponse } from './start-response.ts';
 import { checkErrors, checkInput } from './streams.ts';
+import { reportingErrors, reportingInput, reportingStartResponse, type ViolationSink } from './report.ts';
+import type { WsgiViolation } from '../violation.ts';
 
 export { ALL_VIOLATION_CODES, VIOLATION_CODES, WARNING_CODES, violation } from './codes.ts';
 export type { RuleInfo, Side, ViolationCode, WarningCode } from './codes.ts';
@@ -94,6 +98,14 @@ export interface ValidateOptions {
    * come. 0 (the default) means "by the end of the current macrotask".
    */
   closeGraceMs?: number;
+  /**
+   * Told of each violation the moment a check finds it, with the environ the
+   * server passed. The checks in the callables the application gets
+   * (startResponse, write, wsgi.input, wsgi.errors) throw into the
+   * application's code, which may catch the error; this hears of it first
+   * (see report.ts). Without it, violations are only thrown.
+   */
+  onViolation?: (violation: WsgiViolation, environ: Environ) => void;
 }
 
 function describeRequest(environ: Environ): string {
@@ -106,10 +118,12 @@ function describeRequest(environ: Environ): string {
  * are checked. A copy, so that the server's own environ keeps the original
  * streams (it may drain wsgi.input after the app, which is no app read).
  */
-function appEnviron(environ: Environ): Environ {
+function appEnviron(environ: Environ, sink: ViolationSink | undefined): Environ {
   const copy = Object.assign(Object.create(Object.getPrototypeOf(environ) as object | null) as Environ, environ);
-  copy['wsgi.input'] = checkInput(environ['wsgi.input'], environ.CONTENT_LENGTH);
-  copy['wsgi.errors'] = checkErrors(environ['wsgi.errors']);
+  const input = checkInput(environ['wsgi.input'], environ.CONTENT_LENGTH);
+  const errors = checkErrors(environ['wsgi.errors']);
+  copy['wsgi.input'] = sink === undefined ? input : reportingInput(input, sink);
+  copy['wsgi.errors'] = sink === undefined ? errors : reportingErrors(errors, sink);
   return copy;
 }
 
@@ -125,12 +139,15 @@ export function validate(app: Application, options: ValidateOptions = {}): Appli
     checkCallArgs(Array.from(arguments));
     checkEnviron(environ, (line) => environ['wsgi.errors'].write(line));
     if (typeof startResponse !== 'function') {
-      throw violation('app-call-args', `the second argument (start_response) is ${show(startResponse)}, not a function`);
+      throw violation('app-call-args', `the second argument (startResponse) is ${show(startResponse)}, not a function`);
     }
     checkNotAsync(app);
 
     const state = new ResponseState(environ.REQUEST_METHOD);
-    const result: unknown = app(appEnviron(environ), checkStartResponse(startResponse, state));
+    const onViolation = options.onViolation;
+    const sink: ViolationSink | undefined = onViolation === undefined ? undefined : (found) => onViolation(found, environ);
+    const checked = checkStartResponse(startResponse, state);
+    const result: unknown = app(appEnviron(environ, sink), sink === undefined ? checked : reportingStartResponse(checked, sink));
     state.appReturned = true;
     try {
       const body = checkResult(result);

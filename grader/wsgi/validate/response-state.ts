@@ -47,7 +47,7 @@ export class ResponseState {
   send(chunk: Bytes, via: 'iterable' | 'write'): void {
     if (chunk.length === 0) return;
     if (!this.started) {
-      throw violation('no-start-response', `the ${via === 'write' ? 'write() callable' : 'iterable'} produced ${chunk.length} body bytes before start_response() was called`);
+      throw violation('no-start-response', `the ${via === 'write' ? 'write() callable' : 'iterable'} produced ${chunk.length} body bytes before startResponse() was called`);
     }
     if (isBodiless(this.status) && this.method !== 'HEAD') {
       throw violation('body-on-bodiless-status', `the ${this.status} response has a body (${chunk.length} bytes in one chunk)`);
@@ -64,7 +64,7 @@ export class ResponseState {
   /** The iterable is exhausted: the response is complete. */
   end(): void {
     if (!this.started) {
-      throw violation('no-start-response', 'the iterable ended, but start_response() was never called');
+      throw violation('no-start-response', 'the iterable ended, but startResponse() was never called');
     }
     this.headersSent = true;
     const expected = this.contentLength;

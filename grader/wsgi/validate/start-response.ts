@@ -39,14 +39,14 @@ export function checkStartResponse(inner: StartResponse, state: ResponseState): 
   return function startResponse(...args: unknown[]): Write {
     state.calls += 1;
     if (args.length !== 2 && args.length !== 3) {
-      throw violation('start-response-args', `start_response() was called with ${args.length} argument${args.length === 1 ? '' : 's'}`,
+      throw violation('start-response-args', `startResponse() was called with ${args.length} argument${args.length === 1 ? '' : 's'}`,
         args.length === 1 && typeof args[0] === 'string' ? 'The headers are the second argument, even when there are none: [].' : undefined);
     }
     const [status, headers, excInfo] = args;
     // A missing exc_info is spelled undefined (or null, Python's None).
     const hasExcInfo = excInfo !== undefined && excInfo !== null;
     if (state.calls > 1 && !hasExcInfo) {
-      throw violation('start-response-twice', `start_response() was called ${state.calls} times without exc_info`,
+      throw violation('start-response-twice', `startResponse() was called ${state.calls} times without excInfo`,
         'If two code paths each call it, make sure only one runs (return after the first).');
     }
 
@@ -58,7 +58,7 @@ export function checkStartResponse(inner: StartResponse, state: ResponseState): 
     if (hasExcInfo && state.headersSent) {
       // The server must re-raise: it is too late to change the response.
       (inner as (...a: unknown[]) => Write)(...args);
-      throw violation('exc-info-not-reraised', 'start_response() returned normally when called with exc_info after the headers were sent');
+      throw violation('exc-info-not-reraised', 'startResponse() returned normally when called with excInfo after the headers were sent');
     }
     const write = (inner as (...a: unknown[]) => Write)(...args);
     state.begin(code, length);

@@ -20,11 +20,11 @@ export function checkStatus(status: unknown): number {
   if (typeof status === 'number') {
     // The most common slip: passing the code alone, as other frameworks allow.
     const example = Number.isInteger(status) && status >= 200 && status <= 599 ? exampleStatus(status) : '200 OK';
-    throw violation('status-format', `start_response() got the number ${show(status)} as status`,
+    throw violation('status-format', `startResponse() got the number ${show(status)} as status`,
       `Pass the string "${example}" instead of the number.`);
   }
   if (typeof status !== 'string') {
-    throw violation('status-format', `start_response() got ${show(status)} as status, not a string`);
+    throw violation('status-format', `startResponse() got ${show(status)} as status, not a string`);
   }
 
   const control = firstControlChar(status);
