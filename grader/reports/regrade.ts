@@ -135,6 +135,12 @@ export function flipText(flip: TestFlip): string {
   return flip.from === flip.to ? `${STATE_WORDS[flip.to]}, points changed` : `${STATE_WORDS[flip.from]} → ${STATE_WORDS[flip.to]}`;
 }
 
+/** "2026-12-01 09:26 UTC": when the baseline ran; a date that does not parse is shown as given. */
+export function baselineWhen(diff: RegradeDiff): string {
+  const date = new Date(diff.baselineStartedAt);
+  return Number.isNaN(date.getTime()) ? diff.baselineStartedAt : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 export function signed(n: number): string {
   return n > 0 ? `+${round2(n)}` : String(round2(n));
 }

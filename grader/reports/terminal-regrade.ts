@@ -4,7 +4,7 @@
  * flipped; tests added or removed since are named once, for the class.
  */
 import type { RegradeDiff } from './regrade.ts';
-import { flipText, signed } from './regrade.ts';
+import { baselineWhen, flipText, signed } from './regrade.ts';
 import { points } from './shared.ts';
 import { makeStyle, oneLine, pad, truncate, width as cells } from './terminal-style.ts';
 
@@ -15,7 +15,7 @@ export function renderRegrade(diff: RegradeDiff, options: { color: boolean; widt
   const style = makeStyle(options.color);
   const width = Math.max(60, options.width ?? 80);
   const total = diff.changed.length + diff.unchanged;
-  const lines = [style.bold(`Regrade against ${diff.baselineStartedAt}: ${diff.changed.length} of ${total} submission${total === 1 ? '' : 's'} changed score`)];
+  const lines = [style.bold(`Regrade against the run of ${baselineWhen(diff)}: ${diff.changed.length} of ${total} submission${total === 1 ? '' : 's'} changed score`)];
   const named = (list: Array<{ id: string; title: string }>): string => list.map((t) => `${t.id} (${t.title})`).join(', ');
   if (diff.added.length > 0) lines.push(`  tests added since: ${oneLine(named(diff.added))}`);
   if (diff.removed.length > 0) lines.push(`  tests removed since: ${oneLine(named(diff.removed))}`);

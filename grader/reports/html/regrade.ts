@@ -3,12 +3,13 @@
  * from numbers, test ids and submission names, every string escaped.
  */
 import type { RegradeDiff } from '../regrade.ts';
-import { flipText, signed } from '../regrade.ts';
+import { baselineWhen, flipText, signed } from '../regrade.ts';
 import { points } from '../shared.ts';
 import { escapeHtml } from './embed.ts';
 
 const STYLE = `<style>
 #regrade { margin: 1rem 0; }
+#regrade h2 { font-size: 1.15rem; }
 #regrade table { border-collapse: collapse; }
 #regrade th, #regrade td { text-align: left; padding: .2rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 #regrade .up { color: #116329; } #regrade .down { color: #a40e26; }
@@ -38,6 +39,6 @@ export function renderRegradeSection(diff: RegradeDiff): string {
     diff.goneSubmissions.length > 0 ? `<p>Gone since the baseline: ${escapeHtml(diff.goneSubmissions.join(', '))}</p>` : '',
   ].join('');
   return `<section id="regrade" aria-labelledby="regrade-title">${STYLE}` +
-    `<h2 id="regrade-title">Regrade: ${diff.changed.length} of ${total} submissions changed since ${escapeHtml(diff.baselineStartedAt)}</h2>` +
+    `<h2 id="regrade-title">Regrade: ${diff.changed.length} of ${total} submissions changed score since the run of ${escapeHtml(baselineWhen(diff))}</h2>` +
     `${testList('Tests added since', diff.added)}${testList('Tests removed since', diff.removed)}${others}${table}</section>`;
 }
