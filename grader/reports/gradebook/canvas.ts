@@ -1,13 +1,13 @@
 /**
- * Canvas's gradebook import CSV (Canvas Instructor Guide, "How do I import
- * grades in the Gradebook?"; the columns are those of Canvas's own gradebook
- * export, which the guide tells instructors to start from: Student, ID,
- * SIS User ID, SIS Login ID, Section, then one column per assignment named
- * "Assignment name (assignment id)"; Canvas matches a student by ID, or SIS
- * user id, or SIS login id, and the assignment by its id in parentheses, or
- * else by name, creating an assignment whose name it does not know). The
- * row after the header whose Student cell is "Points Possible" gives the
- * assignment's points, as in an export.
+ * Canvas's gradebook import CSV. Sources: Canvas Instructor Guide, "How do I
+ * import grades in the Gradebook?", which starts from Canvas's own gradebook
+ * export; its columns as Ohio State's Canvas guide ("Import a CSV file into
+ * Carmen Grades", teaching.resources.osu.edu) restates them: Student name OR
+ * Student ID OR SIS User ID (one of the three identifies the student), SIS
+ * Login ID, Section, then one column per assignment, named
+ * "Assignment name (assignment id)"; a name Canvas does not know creates a
+ * new assignment. The export's second row, whose Student cell is
+ * "Points Possible", gives the assignment's points.
  */
 import { csvRow, guardFormula } from '../csv.ts';
 import { points as pointsText } from '../shared.ts';
