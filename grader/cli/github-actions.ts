@@ -17,6 +17,7 @@ import { repositoryRoot } from '../engine/git-commit.ts';
 import { UsageError } from '../engine/options.ts';
 import type { GradeRun, SubmissionResult } from '../results/types.ts';
 import { githubAnnotations, githubOutputs, githubSummary, workflowCommand } from '../reports/github.ts';
+import type { RegradeDiff } from '../reports/regrade.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -52,9 +53,9 @@ async function pathFinder(run: GradeRun, env: Env): Promise<(sub: SubmissionResu
 }
 
 /** Writes the summary and outputs, prints the report (fenced) and the annotations; returns print()'s exit code. */
-export async function reportToGithub(run: GradeRun, env: Env, print: () => number, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function reportToGithub(run: GradeRun, env: Env, print: () => number, regrade?: RegradeDiff, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   checkGithubEnv(env);
-  await appendFile(env.GITHUB_STEP_SUMMARY!, githubSummary(run));
+  await appendFile(env.GITHUB_STEP_SUMMARY!, githubSummary(run, regrade));
   if (env.GITHUB_OUTPUT) await appendFile(env.GITHUB_OUTPUT, githubOutputs(run).map(([k, v]) => `${k}=${v}\n`).join(''));
   const token = randomBytes(16).toString('hex');
   out.write(`::stop-commands::${token}\n`);

@@ -126,7 +126,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const { text, extras } = await lms.applyLms(run, args, lmsInputs, { color, ...(width === undefined ? {} : { width }) });
     await writeOutputs(run, args, extras);
     const print = (): number => printReport(renderTerminal, run, args, color, text);
-    return github ? await github.reportToGithub(run, process.env, print) : print();
+    return github ? await github.reportToGithub(run, process.env, print, extras.regrade) : print();
   } finally {
     await session.close();
   }

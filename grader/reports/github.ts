@@ -19,6 +19,8 @@
 import { basename } from 'node:path';
 import type { GradeRun, ServerOutcome, SubmissionResult, TestResult, Tier } from '../results/types.ts';
 import { excerpt } from './cap.ts';
+import type { RegradeDiff } from './regrade.ts';
+import { baselineWhen, flipText, signed } from './regrade.ts';
 import { failureFields, failureMessage } from './explain.ts';
 import { fence, md } from './markdown.ts';
 import {
@@ -219,10 +221,24 @@ function classSummary(run: GradeRun): string {
   return lines.join('\n');
 }
 
-/** The job summary: one submission in full, or a class as a table. Kept under SUMMARY_MAX_BYTES. */
-export function githubSummary(run: GradeRun): string {
+/** The regrade (--baseline) as a summary section: whose score changed, and the tests that flipped. */
+function regradeSummary(diff: RegradeDiff): string {
+  const total = diff.changed.length + diff.unchanged;
+  const lines = ['', '', `### Regrade: ${diff.changed.length} of ${total} submissions changed score since the run of ${baselineWhen(diff)}`, ''];
+  if (diff.added.length > 0) lines.push(`Tests added since: ${diff.added.map((t) => `\`${t.id}\``).join(', ')}`, '');
+  if (diff.removed.length > 0) lines.push(`Tests removed since: ${diff.removed.map((t) => `\`${t.id}\``).join(', ')}`, '');
+  if (diff.changed.length > 0) lines.push('| Submission | Then → now | Change | Tests that flipped |', '| --- | --- | ---: | --- |');
+  for (const c of diff.changed) {
+    const flips = c.flips.map((f) => `\`${f.id}\` ${md(flipText(f))}`).join('<br>');
+    lines.push(`| ${md(c.name)} | ${points(c.before)} → ${points(c.after)} | ${signed(c.delta)} | ${flips} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The job summary: one submission in full, or a class as a table; a regrade section with --baseline. Kept under SUMMARY_MAX_BYTES. */
+export function githubSummary(run: GradeRun, regrade?: RegradeDiff): string {
   const only = run.submissions.length === 1 ? run.submissions[0] : undefined;
-  const text = only ? submissionSummary(only, run) : classSummary(run);
+  const text = (only ? submissionSummary(only, run) : classSummary(run)) + (regrade ? regradeSummary(regrade) : '');
   return `${excerpt(text, SUMMARY_MAX_BYTES)}\n`;
 }
 

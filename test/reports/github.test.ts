@@ -5,6 +5,7 @@ import type { SubmissionResult } from '../../grader/results/types.ts';
 import {
   appLocation, escapeData, escapeProperty, githubAnnotations, githubOutputs, githubSummary, mainFile, SUMMARY_MAX_BYTES, workflowCommand,
 } from '../../grader/reports/github.ts';
+import { regradeDiff } from '../../grader/reports/regrade.ts';
 import { crashed, fullMarks, loadError, portability, sampleRun, singleRun, starterLike } from './sample-run.ts';
 
 const pathFor = (sub: SubmissionResult, file: string): string => `repo/${sub.name.length > 10 ? 'x' : sub.name}/${file}`;
@@ -83,6 +84,17 @@ describe('githubSummary', () => {
     expect(s).not.toContain('<b>=HYPERLINK');
     const huge = starterLike('<script>alert(1)</script>');
     expect(githubSummary(singleRun(huge))).not.toContain('<script>');
+  });
+
+  it('adds the regrade with --baseline: who changed, the tests that flipped', () => {
+    const before = sampleRun([fullMarks('alice'), starterLike('bob')]);
+    const alice = fullMarks('alice');
+    for (const o of Object.values(alice.tests[0]!.outcomes)) Object.assign(o!, { status: 'failed', score: 0 });
+    alice.score -= alice.tests[0]!.points;
+    const s = githubSummary(sampleRun([alice, starterLike('bob')]), regradeDiff(before, sampleRun([alice, starterLike('bob')])));
+    expect(s).toContain('### Regrade: 1 of 2 submissions changed score since the run of 2025-03-14 09:26 UTC');
+    expect(s).toContain(`| alice | 14 → 12 | -2 | \`${alice.tests[0]!.id}\` passes → fails |`);
+    expect(s.slice(s.indexOf('### Regrade'))).not.toMatch(/^\| bob /m);
   });
 
   it('lists a class as a table', () => {
