@@ -8,8 +8,10 @@ import { TIERS } from '../results/types.ts';
 import { SERVER_NAMES } from '../wsgi/types.ts';
 import { DEFAULTS, UsageError } from '../engine/options.ts';
 import { parseCommandLine, orList } from './command-line.ts';
+import type { LmsArgs } from './lms-args.ts';
+import { LMS_HELP, LMS_OPTIONS, lmsArgs, takeGradebooks } from './lms-args.ts';
 
-export interface GradeArgs {
+export interface GradeArgs extends LmsArgs {
   paths: string[];
   tiers: Tier[];
   /** --test: only the tests whose id starts with, or whose title contains, one of these. */
@@ -61,10 +63,12 @@ Reports:
   --junit FILE            JUnit XML
   --html FILE             a class report page
   --gradescope FILE|DIR   Gradescope results.json (a folder: one file per submission)
-  --classroom FILE        GitHub Classroom autograding results
+  --classroom FILE        GitHub Classroom runner results (deprecated: Classroom was retired; see --github)
   --verbose               every failure in full
   --color, --no-color     colours on or off (default: on for a terminal; NO_COLOR, FORCE_COLOR
                           and TERM=dumb are obeyed)
+
+${LMS_HELP}
 
 Grading:
   --jobs N                submissions graded at once (default: number of CPUs)
@@ -105,6 +109,7 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  ...LMS_OPTIONS,
 } as const;
 
 /** Comma-separated or repeated values, trimmed, lower-cased. */
@@ -147,7 +152,8 @@ function put<K extends keyof GradeArgs>(args: GradeArgs, key: K, value: GradeArg
 }
 
 export function parseArgs(argv: readonly string[]): GradeArgs {
-  const { values, positionals } = parseCommandLine(argv, OPTIONS, (message) => new UsageError(message));
+  const { rest, gradebooks } = takeGradebooks(argv);
+  const { values, positionals } = parseCommandLine(rest, OPTIONS, (message) => new UsageError(message));
   if (values.color === true && values['no-color'] === true) throw new UsageError('--color and --no-color: choose one');
   const only = (values.test ?? []).map((selector) => selector.trim());
   if (only.includes('')) throw new UsageError('--test needs a test id or part of a title (see --help)');
@@ -160,6 +166,7 @@ export function parseArgs(argv: readonly string[]): GradeArgs {
     help: values.help === true,
     version: values.version === true,
     typecheck: values.typecheck === true,
+    ...lmsArgs(values, gradebooks, values.watch === true),
   };
   if (args.tiers.length === 0) throw new UsageError('--tier needs at least one tier (see --help)');
   if (values.server !== undefined) args.servers = parseServers(values.server);

@@ -10,6 +10,7 @@ import { renderClassroom } from '../reports/classroom.ts';
 import { renderCsv } from '../reports/csv.ts';
 import { renderGradescope } from '../reports/gradescope.ts';
 import { renderHtml } from '../reports/html/index.ts';
+import type { HtmlExtras } from '../reports/html/index.ts';
 import { renderJson } from '../reports/json.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { UsageError } from '../engine/options.ts';
@@ -54,7 +55,7 @@ function fileNameOf(name: string): string {
   return `${name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'submission'}.json`;
 }
 
-export async function writeOutputs(run: GradeRun, targets: Targets): Promise<string[]> {
+export async function writeOutputs(run: GradeRun, targets: Targets, extras: HtmlExtras = {}): Promise<string[]> {
   const written: string[] = [];
   const save = async (path: string, text: string): Promise<void> => {
     await write(path, text);
@@ -63,7 +64,7 @@ export async function writeOutputs(run: GradeRun, targets: Targets): Promise<str
   if (targets.json !== undefined) await save(targets.json, renderJson(run));
   if (targets.csv !== undefined) await save(targets.csv, renderCsv(run));
   if (targets.junit !== undefined) await save(targets.junit, renderJunit(run));
-  if (targets.html !== undefined) await save(targets.html, renderHtml(run));
+  if (targets.html !== undefined) await save(targets.html, renderHtml(run, extras));
   if (targets.gradescope !== undefined) {
     const folder = await gradescopeIsFolder(targets.gradescope);
     const only = run.submissions.length === 1 ? run.submissions[0] : undefined;

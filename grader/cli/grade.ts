@@ -48,7 +48,7 @@ function loadFailure(run: GradeRun): string | undefined {
   return only?.status === 'load-error' ? (only.statusDetail ?? 'the app could not be loaded') : undefined;
 }
 
-function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeArgs, color: boolean): number {
+function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeArgs, color: boolean, after = ''): number {
   const problem = loadFailure(run);
   if (problem !== undefined) {
     process.stderr.write(`grade: ${problem}\n`);
@@ -56,6 +56,7 @@ function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeA
   }
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   process.stdout.write(`${renderTerminal(run, { color, verbose: args.verbose, ...(width === undefined ? {} : { width }) }).trimEnd()}\n`);
+  if (after !== '') process.stdout.write(`\n${after}\n`);
   return allPassed(run) ? 0 : 1;
 }
 
@@ -79,6 +80,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const terminal = import('../reports/terminal.ts');
     const { checkTargets, writeOutputs } = await import('./grade-outputs.ts');
     await checkTargets(args, sources.length);
+    const lms = await import('./lms.ts');
+    const lmsInputs = await lms.loadLmsInputs(args);
+    const github = args.github ? await import('./github-actions.ts') : undefined;
+    github?.checkGithubEnv(process.env);
     const { renderTerminal } = await terminal;
     if (args.watch && sources[0] !== undefined) {
       const { watchSubmission } = await import('./grade-watch.ts');
@@ -117,8 +122,11 @@ async function main(argv: readonly string[]): Promise<number> {
       process.off('SIGINT', onInterrupt);
       progress?.finish();
     }
-    await writeOutputs(run, args);
-    return printReport(renderTerminal, run, args, color);
+    const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+    const { text, extras } = await lms.applyLms(run, args, lmsInputs, { color, ...(width === undefined ? {} : { width }) });
+    await writeOutputs(run, args, extras);
+    const print = (): number => printReport(renderTerminal, run, args, color, text);
+    return github ? await github.reportToGithub(run, process.env, print, extras.regrade) : print();
   } finally {
     await session.close();
   }

@@ -121,6 +121,7 @@ export function collectSubmission(source: SubmissionSource, report: ModuleReport
   return {
     name: source.name,
     path: source.path,
+    ...(source.commit === undefined ? {} : { commit: source.commit }),
     ...statusOf(report, workerError),
     ...scoreTests(tests, context.servers),
     tests,

@@ -7,6 +7,7 @@
  */
 import type { GradeRun, ServerOutcome, SubmissionResult, TestResult } from '../results/types.ts';
 import { excerpt } from './cap.ts';
+import { fence, md } from './markdown.ts';
 import { exchangeText, failingExchange, failureFields, failureMessage, printedText } from './explain.ts';
 import {
   caseName, outcomesOf, points, portabilityLines, portabilityVerdict, portableTests, RICHARDSON_LABELS,
@@ -51,18 +52,6 @@ export interface GradescopeOptions {
    * once grades are released, not while they can still tailor their app.
    */
   hiddenVisibility?: 'hidden' | 'after_due_date' | 'after_published';
-}
-
-/** Gradescope shows output as Markdown; text from the app must not be read as Markdown. */
-function fence(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = '`'.repeat(longest + 1);
-  return `${ticks}text\n${text}\n${ticks}`;
-}
-
-/** Escapes what would start Markdown inline syntax (emphasis, code, links, HTML) in one line of plain text. */
-function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`);
 }
 
 const OUTPUT_BYTES = 8 * 1024;

@@ -135,6 +135,8 @@ export interface SubmissionResult {
   name: string;
   /** Path of the submission as given. */
   path: string;
+  /** The commit of the submission's git repository when it was graded (read from its .git), if it is in one. */
+  commit?: string;
   status: SubmissionStatus;
   /** One line explaining a status other than "graded", e.g. "app.ts:12:5: Expected ';'". */
   statusDetail?: string;

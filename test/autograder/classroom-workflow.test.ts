@@ -9,26 +9,13 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBlock } from './workflow-steps.ts';
 
 const WORKFLOW = readFileSync(resolve(import.meta.dirname, '../../autograder/classroom/classroom.yml'), 'utf8');
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-/** The `run: |` block of the step with the given id, unindented. */
-function runBlock(stepId: string): string {
-  const lines = WORKFLOW.split('\n');
-  const start = lines.findIndex((l) => l.trim() === `id: ${stepId}`);
-  const run = lines.findIndex((l, i) => i > start && l.trim() === 'run: |');
-  const body: string[] = [];
-  const indent = (lines[run + 1] ?? '').search(/\S/);
-  for (const line of lines.slice(run + 1)) {
-    if (line.trim() !== '' && line.search(/\S/) < indent) break;
-    body.push(line.slice(indent));
-  }
-  return body.join('\n');
-}
 
 describe('classroom.yml', () => {
   it('has the workflow and job names the reporter looks for, and its permissions', () => {
@@ -49,7 +36,7 @@ describe('classroom.yml', () => {
     // Installed and run inside the grader's checkout, on the submission's file.
     expect(WORKFLOW).toMatch(/- name: Install the grader\n {8}working-directory: grader-kit\n/);
     expect(WORKFLOW).toMatch(/id: wsgi-grader\n {8}working-directory: grader-kit\n/);
-    expect(runBlock('wsgi-grader')).toContain('grader/cli/grade.ts "$GITHUB_WORKSPACE/submission/$APP"');
+    expect(runBlock(WORKFLOW, 'wsgi-grader')).toContain('grader/cli/grade.ts "$GITHUB_WORKSPACE/submission/$APP"');
     expect(WORKFLOW).toContain('cache-dependency-path: grader-kit/package-lock.json');
   });
 
@@ -59,7 +46,7 @@ describe('classroom.yml', () => {
     expect(WORKFLOW).toContain(`${id.toUpperCase()}_RESULTS: "\${{ steps.${id}.outputs.result }}"`);
     expect(WORKFLOW).toMatch(new RegExp(`runners: ${id}$`, 'm'));
     expect(WORKFLOW).toContain('uses: classroom-resources/autograding-grading-reporter@v1');
-    expect(runBlock(id)).toContain('--classroom classroom-result.json');
+    expect(runBlock(WORKFLOW, id)).toContain('--classroom classroom-result.json');
   });
 
   it('writes a valid error result when the grader cannot run', () => {
@@ -72,7 +59,7 @@ describe('classroom.yml', () => {
     chmodSync(join(bin, 'npx'), 0o755);
     const output = join(dir, 'github-output');
     writeFileSync(output, '');
-    const run = spawnSync('bash', ['-e', '-c', runBlock('wsgi-grader')], {
+    const run = spawnSync('bash', ['-e', '-c', runBlock(WORKFLOW, 'wsgi-grader')], {
       cwd: dir,
       env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, GITHUB_OUTPUT: output, APP: 'starter/app.ts' },
       encoding: 'utf8',

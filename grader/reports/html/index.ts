@@ -11,6 +11,8 @@ import type { GradeRun } from '../../results/types.ts';
 import { jsonForScript } from './embed.ts';
 import { buildModel } from './model.ts';
 import { renderSummary, renderLegend, pageTitle } from './summary.ts';
+import type { RegradeDiff } from '../regrade.ts';
+import { renderRegradeSection } from './regrade.ts';
 
 // Read at render time (not import time) so the assets stay plain files that
 // the type checker never sees; cached after the first render. The script
@@ -37,7 +39,12 @@ const SPRITE =
   '<circle cx="12" cy="12" r="3" fill="none" stroke="currentColor" stroke-width="2"/>' +
   '<line x1="3" y1="21" x2="21" y2="3" stroke="currentColor" stroke-width="2.4"/></symbol></svg>';
 
-export function renderHtml(run: GradeRun): string {
+/** Sections that need more than the run: the comparison with a baseline (--baseline). */
+export interface HtmlExtras {
+  regrade?: RegradeDiff;
+}
+
+export function renderHtml(run: GradeRun, extras: HtmlExtras = {}): string {
   const { css, js } = loadAssets();
   const { model, details } = buildModel(run);
   const csp = [
@@ -69,6 +76,7 @@ ${SPRITE}
 ${renderSummary(run, model)}
 </header>
 <main>
+${extras.regrade ? renderRegradeSection(extras.regrade) : ''}
 <div class="toolbar">
 <label for="filter">Filter</label>
 <input id="filter" type="search" autocomplete="off" spellcheck="false" placeholder="Submission name or test id/title, e.g. alice or core.create" title="Each word filters the rows (submission names) or the columns (test ids and titles) it matches; several words on one side widen it." aria-describedby="shown">
