@@ -9,7 +9,6 @@ import { readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SuiteFile } from './protocol.ts';
 import { commitOf } from './git-commit.ts';
 import { UsageError } from './options.ts';
 
@@ -21,6 +20,13 @@ export interface SubmissionSource {
   sourcePath: string;
   /** The commit its git repository was at, when it is in one (see git-commit.ts). */
   commit?: string;
+}
+
+
+export interface SuiteFile {
+  /** Absolute path of a *.suite.ts file. */
+  path: string;
+  visibility: 'visible' | 'hidden';
 }
 
 /** Where a commit is looked for: from the submission upwards, no higher than `upTo`. */

@@ -6,14 +6,11 @@
  * - the vitest runner process sends RunnerMessages to the grader.
  */
 import type { CapturedOutput, PreparedSubmission } from '../sandbox/types.ts';
+import type { SuiteFile } from './discover.ts';
 import type { PrepareJob } from './prepare.ts';
-import type { ServerName, ServerOutcome, Tier } from '../results/types.ts';
 
-export interface SuiteFile {
-  /** Absolute path of a *.suite.ts file. */
-  path: string;
-  visibility: 'visible' | 'hidden';
-}
+export type { SuiteFile };
+import type { ServerName, ServerOutcome, Tier } from '../results/types.ts';
 
 /** Everything a vitest worker needs to grade one submission. */
 export interface SubmissionConfig {

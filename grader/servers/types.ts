@@ -7,8 +7,9 @@ import type { Application, ServerName } from '../wsgi/types.ts';
 
 export type { ServerName };
 
-/** A line for the server's log: one request (Common Log Format) or an error with its stack. */
-export type LogSink = (line: string) => void;
+import type { LogSink } from '../wsgi/log.ts';
+
+export type { LogSink };
 
 /** Seen once per request, after the environ is built and before the app runs. */
 export type EnvironObserver = (environ: Readonly<Record<string, unknown>>) => void;

@@ -6,7 +6,7 @@
  * the choice is a field of {@link EnvironPolicy}, so the servers differ only
  * in data, the way wsgiref and waitress differ.
  */
-import type { LogSink } from '../servers/types.ts';
+import type { LogSink } from './log.ts';
 import { createErrorStream } from './errors.ts';
 import { createInput } from './input.ts';
 import { decodePath, splitTarget } from './request-target.ts';

@@ -5,47 +5,17 @@
  *
  * Section names are PEP 3333's headings.
  */
-import { statusText } from '../servers/common/status.ts';
-import type { LogSink } from '../servers/types.ts';
+import { statusText } from './status.ts';
 import { checkChunk, checkResult, isThenable, noStartResponse } from './app-result.ts';
 import { ResponseState, stackOf, TransportFailure, type PendingHead } from './response-state.ts';
+import type { HandlerHooks, ResponseTransport } from './transport.ts';
 
 export { reportAppError } from './response-state.ts';
 import type { Application, Environ, Header, ResponseBody } from './types.ts';
 import { runSteps, type MaybePromise } from './steps.ts';
 import { WsgiViolation } from './violation.ts';
 
-/** How a server puts one response on the wire. */
-export interface ResponseTransport {
-  /**
-   * Called once per response: with the first non-empty chunk, on the first
-   * write(), or at the end of an empty body (PEP 3333 "Buffering and
-   * Streaming"). `code` is the status's number, already checked. Date and
-   * Server are already among `headers`. contentLength is
-   * known when the app gave Content-Length, when its result was a one-item
-   * array (PEP 3333 "Handling the Content-Length Header"), or for an empty body.
-   */
-  sendHead(status: string, code: number, headers: Header[], contentLength: number | undefined): void;
-  /** Send body bytes; resolve when the peer can take more (backpressure) or is gone. Never reject for a gone client. */
-  sendBody(chunk: Uint8Array): void | Promise<void>;
-  /** The response is complete. */
-  finish(): void | Promise<void>;
-  /** The response can't be completed (error after headers, or fewer bytes than Content-Length): close the connection. */
-  abort(reason: unknown): void;
-  /** True once the client went away; the handler then stops iterating (close() is still called). */
-  readonly clientGone: boolean;
-  /** True when the transport adds Date itself when the app gave none (node:http does): the handler then leaves it out. */
-  readonly addsDate?: boolean;
-}
-
-export interface HandlerHooks {
-  /** Where error stacks and warnings go (the server's log). */
-  log: LogSink;
-  /** The Server header's value, e.g. "simple/1.0 node/20.20.2". */
-  software: string;
-  /** Told of every error the app caused, whether or not a 500 could still be sent. */
-  onAppError?: (error: unknown, environ: Environ) => void;
-}
+export type { HandlerHooks, ResponseTransport } from './transport.ts';
 
 export interface HandlerResult {
   /** The status code sent; 0 when none was (the client left before). */

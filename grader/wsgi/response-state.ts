@@ -8,9 +8,9 @@
  *
  * Section names are PEP 3333's headings.
  */
-import { httpDate } from '../servers/common/http-date.ts';
+import { httpDate } from './http-date.ts';
 import { checkChunk, isThenable, noStartResponse } from './app-result.ts';
-import type { HandlerHooks, ResponseTransport } from './handler.ts';
+import type { HandlerHooks, ResponseTransport } from './transport.ts';
 import { checkHeaders, declaredContentLength, hasHeader, parseStatus } from './response-rules.ts';
 import type { Bytes, Environ, Header, StartResponse, Write } from './types.ts';
 import { isWsgiViolation, WsgiViolation } from './violation.ts';

@@ -11,16 +11,28 @@ import type { Failure, ServerName } from '../../results/types.ts';
 import type { AppHandle, ExitInfo } from '../../sandbox/types.ts';
 import { GradingContext } from '../../suite/runtime/context.ts';
 import { isGradeFailure } from '../../suite/runtime/grade-failure.ts';
-import type { CaseMeta } from '../protocol.ts';
+import type { CaseMeta, SubmissionConfig } from '../protocol.ts';
 import type { AppPool, LiveApp } from './app-pool.ts';
 import { explainWithAppErrors } from './app-errors.ts';
 import type { CollectedTest } from './suites.ts';
-import type { SubmissionState } from './submission.ts';
 
 /** How long a process that lost a connection gets to show it is exiting. */
 const EXIT_GRACE_MS = 1_000;
 /** How long a process that left a request unanswered gets to answer the grader (IPC) before it counts as stuck. */
 const STUCK_PROBE_MS = 250;
+
+/** What a test needs of the submission it grades (submission.ts's SubmissionState). */
+export interface CaseSubmission {
+  readonly config: Pick<SubmissionConfig, 'seed' | 'runs' | 'requestTimeoutMs'>;
+  /** Why no test can run (the app did not load, or its time is up); undefined when they can. */
+  precheck(): Failure | undefined;
+  /** The failure a test gets when its app process could not start. */
+  startFailed(error: unknown): Failure;
+  /** The app's process ended while a test ran. */
+  crashed(reason: string): void;
+  /** Throws when the submission's time is up. */
+  readonly checkDeadline: () => void;
+}
 
 /** A test that ran; its records may still be on their way. */
 export interface RanCase {
@@ -73,7 +85,7 @@ function unexpectedFailure(error: unknown): Failure {
   return { message: `the test could not finish: ${message}` };
 }
 
-export async function runCase(submission: SubmissionState, pool: AppPool | undefined, test: CollectedTest, server: ServerName): Promise<RanCase> {
+export async function runCase(submission: CaseSubmission, pool: AppPool | undefined, test: CollectedTest, server: ServerName): Promise<RanCase> {
   const seed = testSeed(submission.config.seed, test.spec.id);
   const ran = (failure: Failure | undefined, durationMs = 0, context?: GradingContext): RanCase => ({
     test, server, seed, durationMs, ...(failure === undefined ? {} : { failure }), ...(context === undefined ? {} : { context }),

@@ -13,13 +13,13 @@ import type { ServerName } from '../../wsgi/types.ts';
 import type { CaseMeta, ModuleMeta, SubmissionConfig, SubmissionFlags } from '../protocol.ts';
 import { AppPool, startFailureOf } from './app-pool.ts';
 import { finishCase } from './run-case.ts';
-import type { RanCase } from './run-case.ts';
+import type { CaseSubmission, RanCase } from './run-case.ts';
 import type { EarlyStarts } from './early.ts';
 
 /** Bytes of stdout and of stderr kept per submission. */
 const OUTPUT_LIMIT = 64 * 1024;
 
-export class SubmissionState {
+export class SubmissionState implements CaseSubmission {
   readonly config: SubmissionConfig;
   readonly flags: SubmissionFlags = {};
   private sticky: Failure | undefined;

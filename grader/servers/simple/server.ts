@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import { formatAccessLine, type AccessRecord } from '../common/access-log.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { serverSoftware } from '../common/software.ts';
-import { statusText } from '../common/status.ts';
+import { statusText } from '../../wsgi/status.ts';
 import { listen } from '../common/listen.ts';
 import type { LogSink, RunningServer, ServerOptions, Service, StartServer } from '../types.ts';
 import { buildEnviron, type RequestHead } from '../../wsgi/environ.ts';

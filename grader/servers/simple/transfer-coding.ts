@@ -9,8 +9,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { refuseTransferCoding, type CodingRefusal } from '../common/transfer-coding.ts';
-import { httpDate } from '../common/http-date.ts';
-import { statusText } from '../common/status.ts';
+import { httpDate } from '../../wsgi/http-date.ts';
+import { statusText } from '../../wsgi/status.ts';
 
 /** The refusal for a request node:http parsed, if its Transfer-Encoding is not chunked alone. */
 export function codingRefusal(req: IncomingMessage): CodingRefusal | undefined {

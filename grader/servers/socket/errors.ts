@@ -4,7 +4,7 @@
  * framing error nothing that follows on the connection can be trusted
  * (RFC 9112 §9.6, §6.3).
  */
-import { statusText } from '../common/status.ts';
+import { statusText } from '../../wsgi/status.ts';
 
 /** A request the server refuses, with the status it answers (RFC 9110 §15). */
 export interface HttpError {

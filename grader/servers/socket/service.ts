@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { formatAccessLine } from '../common/access-log.ts';
-import { httpDate } from '../common/http-date.ts';
+import { httpDate } from '../../wsgi/http-date.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import type { LogSink, ServerOptions, Service } from '../types.ts';
 import type { EnvironPolicy } from '../../wsgi/environ.ts';

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { Client as UndiciClient, Dispatcher } from 'undici';
 import type { Reply, RequestOptions } from '../define.ts';
 import { formatDuration, MAX_WAIT_FACTOR, noAnswer, startDeadline, type MayWaitLonger } from './deadline.ts';
-import { sendRaw } from './raw-http.ts';
+import { sendRaw, type TransportError } from './raw-http.ts';
 
 /**
  * undici's Client and its errors, and nothing else of undici: its index loads
@@ -80,11 +80,7 @@ export interface PreparedRequest {
   raw: boolean;
 }
 
-/** Why a request produced no response. */
-export type TransportError =
-  | { kind: 'timeout'; message: string }
-  | { kind: 'connection'; message: string }
-  | { kind: 'too-large'; message: string };
+export type { TransportError } from './raw-http.ts';
 
 /** The outcome of a request, and the bytes written to the connection for it (all of them, or as far as it got). */
 export type SendResult = { ok: true; reply: Reply; wire: Uint8Array } | { ok: false; error: TransportError; wire: Uint8Array };

@@ -7,8 +7,13 @@
  */
 import type { Socket } from 'node:net';
 import { noAnswer, startDeadline, type MayWaitLonger } from './deadline.ts';
-import type { TransportError } from './http.ts';
 import { ResponseReader, ResponseSyntaxError, ResponseTooLarge, type ReadResponse } from './response-reader.ts';
+
+/** Why a request produced no response. */
+export type TransportError =
+  | { kind: 'timeout'; message: string }
+  | { kind: 'connection'; message: string }
+  | { kind: 'too-large'; message: string };
 
 export type RawResult =
   | { ok: true; response: ReadResponse }

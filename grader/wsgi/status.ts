@@ -3,7 +3,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 
-/** "413 Content Too Large": a code and its reason phrase (RFC 9110 §15), as start_response() takes it. */
+/** "413 Content Too Large": a code and its reason phrase (RFC 9110 §15), as startResponse() takes it. */
 export function statusText(code: number): string {
   return `${code} ${STATUS_CODES[code] ?? 'Unknown'}`;
 }
