@@ -1,6 +1,6 @@
-// Preloaded by `npm run grade` before tsx (`node --import ./grader/cli/prestart.mjs --import tsx …`):
-// starts the runner process (vitest, the slowest thing to load) at once instead of after tsx has
-// started (~150 ms later). Plain JavaScript, as nothing can load TypeScript yet.
+// Imported first by `npm run grade` (grader/cli/grade.mjs): starts the runner process (vitest, the
+// slowest thing to load) at once instead of after the grader's own bundle has loaded. Plain
+// JavaScript, as nothing can load TypeScript yet.
 //
 // It forks the runner bundle named in node_modules/.cache/todo-wsgi/runner-latest (written by
 // grader/engine/runner/bundle.ts) and leaves it for grader/engine/runner/prestarted.ts, which adopts
@@ -9,15 +9,12 @@
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'todo-wsgi');
+import { cacheDir, PROJECT_DIR as ROOT } from '../sandbox/bundle-cache.mjs';
 
 function latestBundle() {
   try {
-    const name = readFileSync(join(CACHE_DIR, 'runner-latest'), 'utf8').trim();
-    const path = join(CACHE_DIR, name);
+    const name = readFileSync(join(cacheDir(), 'runner-latest'), 'utf8').trim();
+    const path = join(cacheDir(), name);
     return /^runner-[0-9a-f]+\.mjs$/.test(name) && existsSync(path) ? path : undefined;
   } catch {
     return undefined;

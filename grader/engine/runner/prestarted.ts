@@ -1,7 +1,7 @@
 /**
- * A runner started before the grader's TypeScript loaded: `npm run grade`
- * preloads grader/cli/prestart.mjs, which forks the runner bundle used last
- * time (tsx takes ~150 ms to start; vitest is the slowest thing to load).
+ * A runner started before the grader's own code loaded: `npm run grade`
+ * (grader/cli/grade.mjs) first imports grader/cli/prestart.mjs, which forks
+ * the runner bundle used last time (vitest is the slowest thing to load).
  * The session adopts it when it is the bundle of the current sources, and
  * otherwise stops it and forks its own.
  */

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { ResolvedOptions } from '../options.ts';
 import type { RunnerSettings } from '../protocol.ts';
-import { CACHE_DIR, PROJECT_ROOT } from './bundle.ts';
+import { cacheDir, PROJECT_DIR } from '../../sandbox/bundle-cache.mjs';
 
 /** Groups of one submission run at once (vitest's maxConcurrency). */
 const GROUPS_AT_ONCE = 4;
@@ -24,8 +24,8 @@ export function processesPerServer(jobs: number, submissions: number): number {
 
 export function runnerSettings(options: ResolvedOptions): RunnerSettings {
   return {
-    root: PROJECT_ROOT,
-    cacheDir: CACHE_DIR,
+    root: PROJECT_DIR,
+    cacheDir: cacheDir(),
     // Measured: the same CPU for a class as forks, and a worker ready ~0.2 s sooner (no process to spawn).
     pool: 'threads',
     maxWorkers: options.jobs,
