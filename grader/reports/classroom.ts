@@ -51,7 +51,6 @@ function outcomeStatus(outcome: ServerOutcome): ClassroomStatus {
 
 function outcomeMessage(test: TestResult, outcome: ServerOutcome, maxBytes: number, runSeed: number): string {
   if (outcome.status === 'passed') return `Passed on ${outcome.server}.`;
-  if (outcome.status === 'skipped') return `Skipped on ${outcome.server}${outcome.skipReason === undefined ? '' : `: ${outcome.skipReason}`}.`;
   if (maxBytes < MIN_MESSAGE_BYTES) return excerpt(failureMessage(outcome), MIN_MESSAGE_BYTES);
   const portability = test.portability ? `\n\n${portabilityLines(test.portability).join('\n')}` : '';
   return excerpt(failurePlainText(test, outcome, runSeed) + portability, maxBytes);
@@ -71,10 +70,24 @@ function loadErrorResult(sub: SubmissionResult): ClassroomResult {
   };
 }
 
+/**
+ * The format knows pass, fail and error only: a test skipped on this machine
+ * is left out (neither its 0 nor a failure), and named in one entry of its own.
+ */
+function skippedEntry(sub: SubmissionResult): ClassroomTest[] {
+  const skipped = sub.tests.flatMap((t) => outcomesOf(t).filter((o) => o.status === 'skipped'));
+  if (skipped.length === 0) return [];
+  const reason = skipped[0]?.skipReason;
+  return [{
+    name: `Not run on this machine (${skipped.length} test${skipped.length === 1 ? '' : 's'})`, status: 'pass', score: 0,
+    message: `Skipped, not failed${reason === undefined ? '' : `: ${reason}`}.`, duration: 0,
+  }];
+}
+
 function buildTests(sub: SubmissionResult, messageBytes: number, runSeed: number): ClassroomTest[] {
   const uniqueName = uniqueNamer();
   const codeBytes = Math.min(TEST_CODE_BYTES, messageBytes);
-  return sub.tests.flatMap((test) => outcomesOf(test).map((o): ClassroomTest => ({
+  return sub.tests.flatMap((test) => outcomesOf(test).filter((o) => o.status !== 'skipped').map((o): ClassroomTest => ({
     name: uniqueName(caseName(test.title, o.server), test.id),
     status: outcomeStatus(o),
     score: round2(o.score),
@@ -82,13 +95,13 @@ function buildTests(sub: SubmissionResult, messageBytes: number, runSeed: number
     // Replay commands only where there is something to replay: they are the bulk of a passing entry.
     ...(o.curl.length > 0 && o.status !== 'passed' ? { test_code: excerpt(o.curl.join('\n'), codeBytes) } : {}),
     duration: Math.round(o.durationMs),
-  })));
+  }))).concat(skippedEntry(sub));
 }
 
 export function renderClassroom(sub: SubmissionResult, run: GradeRun): ClassroomResult {
   if (sub.status === 'load-error' && sub.tests.length === 0) return loadErrorResult(sub);
   // Share the size budget between the failing tests, halving until it fits.
-  const failing = Math.max(1, sub.tests.reduce((n, t) => n + outcomesOf(t).filter((o) => o.status !== 'passed').length, 0));
+  const failing = Math.max(1, sub.tests.reduce((n, t) => n + outcomesOf(t).filter((o) => o.status === 'failed').length, 0));
   let messageBytes = Math.min(MESSAGE_BYTES, Math.floor((CLASSROOM_MAX_BYTES * 0.6) / failing));
   let tests = buildTests(sub, messageBytes, run.options.seed);
   while (byteLength(JSON.stringify(tests, null, 2)) > CLASSROOM_MAX_BYTES && messageBytes >= MIN_MESSAGE_BYTES) {

@@ -20,7 +20,8 @@ export interface GradescopeTest {
   number: string;
   score: number;
   max_score: number;
-  status: 'passed' | 'failed';
+  /** Absent for a test skipped on this machine: it neither passed nor failed (Gradescope's status is optional). */
+  status?: 'passed' | 'failed';
   output: string;
   output_format: 'md';
   visibility: GradescopeVisibility;
@@ -127,11 +128,11 @@ export function renderGradescope(sub: SubmissionResult, run: GradeRun, options: 
     number: test.id,
     score: round2(o.score),
     max_score: round2(o.maxScore),
-    status: o.status === 'passed' ? 'passed' : 'failed',
+    ...(o.status === 'skipped' ? {} : { status: o.status === 'passed' ? 'passed' as const : 'failed' as const }),
     output: outcomeOutput(test, o, run.options.seed),
     output_format: 'md',
     visibility: test.visibility === 'hidden' ? hiddenVisibility : 'visible',
-    tags: [test.tier],
+    tags: o.status === 'skipped' ? [test.tier, 'skipped'] : [test.tier],
   })));
   if (tests.length === 0 && sub.status === 'load-error') tests.push(loadErrorTest(sub));
   return {

@@ -48,11 +48,6 @@ export function earned(test: TestResult): number {
   return outcomesOf(test).reduce((n, o) => n + o.score, 0);
 }
 
-export function passedEverywhere(test: TestResult): boolean {
-  const list = outcomesOf(test);
-  return list.length > 0 && list.every((o) => o.status === 'passed');
-}
-
 /** Points without float noise: 10.5, 7, 0.33. */
 export function points(n: number): string {
   return String(Math.round(n * 100) / 100);
@@ -73,12 +68,13 @@ export function serversOf(run: GradeRun): ServerName[] {
 
 export const TIER_LABELS: Record<Tier, string> = {
   core: 'Core: the exercise',
-  '2': 'Tier 2: REST extras',
-  '3': 'Tier 3: hypermedia and caching',
+  '2': 'Level 2: REST extras',
+  '3': 'Level 3: hypermedia and caching',
   '4': 'Level 4: state that survives the server',
 };
 
-export const TIER_SHORT: Record<Tier, string> = { core: 'core', '2': 'tier 2', '3': 'tier 3', '4': 'level 4' };
+/** The statement's own names: "core", then "Level 2" to "Level 4" (starter/README.md's headings). */
+export const TIER_SHORT: Record<Tier, string> = { core: 'core', '2': 'level 2', '3': 'level 3', '4': 'level 4' };
 
 export const RICHARDSON_LABELS: Record<0 | 1 | 2 | 3, string> = {
   0: 'level 0 (no resources yet)',
@@ -171,16 +167,40 @@ export function whereToStart(sub: SubmissionResult): string | undefined {
   return first ? `Start with the first test: ${first.title}.` : undefined;
 }
 
-/** Tests that passed on no server, for class summaries: id → count over submissions that ran tests. */
-export function failureCounts(run: GradeRun): { total: number; tests: Array<{ id: string; title: string; failed: number }> } {
-  const ran = run.submissions.filter((s) => s.tests.length > 0);
-  const byId = new Map<string, { id: string; title: string; failed: number }>();
-  for (const sub of ran) {
+/** True when the test ran nowhere: every outcome was skipped (e.g. this Node lacks node:sqlite). */
+export function skippedEverywhere(test: TestResult): boolean {
+  const list = outcomesOf(test);
+  return list.length > 0 && list.every((o) => o.status === 'skipped');
+}
+
+/** How a test went across a class: the submissions it failed for, out of those it ran for. */
+export interface TestCount {
+  id: string;
+  title: string;
+  /** Submissions where it failed on some server. */
+  failed: number;
+  /** Submissions where it ran on some server: a skipped outcome is neither passed nor failed. */
+  ran: number;
+  /** Why it was skipped, where it was skipped for every submission. */
+  skipReason?: string;
+}
+
+/** Per test, over the submissions that ran tests: how many failed it, how many ran it at all. */
+export function failureCounts(run: GradeRun): { total: number; tests: TestCount[] } {
+  const withTests = run.submissions.filter((s) => s.tests.length > 0);
+  const byId = new Map<string, TestCount>();
+  for (const sub of withTests) {
     for (const test of sub.tests) {
-      const entry = byId.get(test.id) ?? { id: test.id, title: test.title, failed: 0 };
-      if (!passedEverywhere(test)) entry.failed++;
+      const entry = byId.get(test.id) ?? { id: test.id, title: test.title, failed: 0, ran: 0 };
       byId.set(test.id, entry);
+      if (skippedEverywhere(test)) {
+        entry.skipReason ??= outcomesOf(test)[0]?.skipReason ?? 'skipped';
+        continue;
+      }
+      entry.ran++;
+      if (outcomesOf(test).some((o) => o.status === 'failed')) entry.failed++;
     }
   }
-  return { total: ran.length, tests: [...byId.values()] };
+  for (const entry of byId.values()) if (entry.ran > 0) delete entry.skipReason;
+  return { total: withTests.length, tests: [...byId.values()] };
 }

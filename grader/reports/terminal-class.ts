@@ -67,16 +67,20 @@ function problems(run: GradeRun, style: Style, width: number): string[] {
 function mostFailed(run: GradeRun, style: Style, width: number): string[] {
   const { total, tests } = failureCounts(run);
   if (total === 0) return [];
-  const hard = tests.filter((t) => t.failed * 2 > total).sort((a, b) => b.failed - a.failed).slice(0, MOST_FAILED);
-  if (hard.length === 0) return [style.bold('Tests most of the class failed'), '  none: every test passed for at least half the class', ''];
+  // A skipped test neither passed nor failed: it counts against the submissions it ran for only.
+  const hard = tests.filter((t) => t.failed * 2 > t.ran).sort((a, b) => b.failed - a.failed).slice(0, MOST_FAILED);
+  const notRun = tests.filter((t) => t.ran === 0);
+  const skipped = notRun.length === 0 ? [] : wrap(oneLine(`– ${notRun.length} test${notRun.length === 1 ? '' : 's'} not run on this machine: ${notRun[0]?.skipReason ?? 'skipped'}`), width - 2)
+    .map((l) => `  ${style.dim(l)}`);
+  if (hard.length === 0) return [style.bold('Tests most of the class failed'), '  none: every test passed for at least half the class', ...skipped, ''];
   const countCells = `${total}/${total}`.length;
   const lines = [style.bold('Tests most of the class failed')];
   for (const t of hard) {
-    const count = padStart(`${t.failed}/${total}`, countCells);
+    const count = padStart(`${t.failed}/${t.ran}`, countCells);
     lines.push(`  ${style.red(count)}  ${truncate(oneLine(t.title), width - countCells - 4)}`);
     lines.push(`  ${' '.repeat(countCells)}  ${style.dim(truncate(t.id, width - countCells - 4))}`);
   }
-  return [...lines, ''];
+  return [...lines, ...skipped, ''];
 }
 
 export function renderClass(run: GradeRun, options: TerminalOptions): string {

@@ -15,8 +15,9 @@ describe('renderTerminal, one submission', () => {
     const text = renderTerminal(singleRun(portability()), { color: false });
     expect(text).toContain('submissions/carol⏎multi-line');
     expect(text).toMatch(/servers\s+simple, socket/);
-    expect(text).toMatch(/tiers\s+core, tier 2, tier 3/);
-    for (const heading of ['Core: the exercise', 'Tier 2: REST extras', 'Tier 3: hypermedia and caching', 'Portability', 'Scores']) {
+    expect(text).toMatch(/tiers\s+core, level 2, level 3/);
+    // The statement's names: core, then Level 2 and Level 3 (starter/README.md's headings).
+    for (const heading of ['Core: the exercise', 'Level 2: REST extras', 'Level 3: hypermedia and caching', 'Portability', 'Scores']) {
       expect(lines(text)).toContainEqual(expect.stringContaining(heading));
     }
     expect(text).toMatch(/✓ GET \/todos answers 200 with a JSON array\s+✓ simple ✓ socket\s+2\/2/);
@@ -119,7 +120,8 @@ describe('renderTerminal, class run', () => {
   it('has a compact table: name, status, score, tiers, Richardson, portability', () => {
     const table = lines(text);
     const head = table.find((l) => l.startsWith('name'));
-    expect(head).toMatch(/name\s+status\s+score\s+core\s+tier 2\s+tier 3\s+RMM\s+port/);
+    expect(head).toMatch(/name\s+status\s+score\s+core\s+level 2\s+level 3\s+RMM\s+port/);
+    expect(text).not.toMatch(/tier [23]/i);
     expect(table.find((l) => l.startsWith('alice'))).toMatch(/alice\s+graded\s+14\/14\s+10\/10\s+2\/2\s+2\/2\s+3\s+0$/);
     expect(table.find((l) => l.startsWith('carol'))).toMatch(/graded\s+10\.5\/14\s+9\/10\s+1\.5\/2\s+0\/2\s+2\s+2$/);
     expect(table.find((l) => l.startsWith('bob'))).toMatch(/load-error\s+0\/14/);

@@ -15,8 +15,8 @@ var WORD = { p: 'passed', f: 'failed', s: 'skipped', '-': 'not run' };
 var STATE_OF = { passed: 'p', failed: 'f', skipped: 's' };
 var STATUS_TEXT = { graded: 'graded', 'load-error': '\u26a0 load error', timeout: '\u26a0 timeout', crashed: '\u26a0 crashed' };
 var TIER_ORDER = ['core', '2', '3', '4'];
-var TIER_TEXT = { core: 'Core', '2': 'Tier 2 \u00b7 REST extras', '3': 'Tier 3 \u00b7 hypermedia & caching', '4': 'Level 4 \u00b7 state across processes' };
-var TIER_SHORT = { core: 'Core', '2': 'Tier 2', '3': 'Tier 3', '4': 'Level 4' };
+var TIER_TEXT = { core: 'Core', '2': 'Level 2 \u00b7 REST extras', '3': 'Level 3 \u00b7 hypermedia & caching', '4': 'Level 4 \u00b7 state across processes' };
+var TIER_SHORT = { core: 'Core', '2': 'Level 2', '3': 'Level 3', '4': 'Level 4' };
 var SVG_NS = 'http://www.w3.org/2000/svg';
 
 function el(tag, cls, text) {
