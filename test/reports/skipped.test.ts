@@ -41,6 +41,9 @@ describe('terminal', () => {
     const text = renderTerminal(node20Run([fullMarks()]), { color: false });
     expect(text.replace(/\s+/g, ' ')).toContain(`– not run: ${NODE20_SKIP}`);
     expect(text).toMatch(/total\s+14 \/ 14/);
+    // Nothing to earn there is not a red 0 / 0 with an empty bar.
+    expect(text).toMatch(/^ {2}level 4\s+–\s+not run$/m);
+    expect(text).toMatch(/^ {2}on prefork\s+–\s+not run$/m);
     expect(text).not.toMatch(/✗/);
   });
 });
