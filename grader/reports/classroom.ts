@@ -7,7 +7,7 @@
 import type { GradeRun, ServerOutcome, SubmissionResult, TestResult } from '../results/types.ts';
 import { byteLength, excerpt } from './cap.ts';
 import { failureMessage, failurePlainText } from './explain.ts';
-import { caseName, noAnswer, outcomesOf, portabilityLines, round2, sourceLocation, statusLine, uniqueNamer } from './shared.ts';
+import { caseName, noAnswer, notGraded, outcomesOf, portabilityLines, round2, sourceLocation, statusLine, uniqueNamer } from './shared.ts';
 
 export type ClassroomStatus = 'pass' | 'fail' | 'error';
 
@@ -56,13 +56,14 @@ function outcomeMessage(test: TestResult, outcome: ServerOutcome, maxBytes: numb
   return excerpt(failurePlainText(test, outcome, runSeed) + portability, maxBytes);
 }
 
-function loadErrorResult(sub: SubmissionResult): ClassroomResult {
-  const where = sourceLocation(sub.statusDetail);
+/** One error entry for the whole submission: it did not load, or the grader could not grade it. */
+function wholeSubmissionResult(sub: SubmissionResult): ClassroomResult {
+  const where = sub.status === 'load-error' ? sourceLocation(sub.statusDetail) : undefined;
   return {
     version: 1, status: 'error', max_score: round2(sub.maxScore),
     // The reporter divides by the number of tests: an empty list would print NaN.
     tests: [{
-      name: 'Load the submission', status: 'error', score: 0,
+      name: sub.status === 'load-error' ? 'Load the submission' : 'Grade the submission', status: 'error', score: 0,
       message: statusLine(sub) ?? 'Could not load the submission',
       ...(where ? { filename: where.file, line_no: where.line } : {}),
       duration: Math.round(sub.durationMs),
@@ -99,7 +100,7 @@ function buildTests(sub: SubmissionResult, messageBytes: number, runSeed: number
 }
 
 export function renderClassroom(sub: SubmissionResult, run: GradeRun): ClassroomResult {
-  if (sub.status === 'load-error' && sub.tests.length === 0) return loadErrorResult(sub);
+  if ((sub.status === 'load-error' && sub.tests.length === 0) || notGraded(sub)) return wholeSubmissionResult(sub);
   // Share the size budget between the failing tests, halving until it fits.
   const failing = Math.max(1, sub.tests.reduce((n, t) => n + outcomesOf(t).filter((o) => o.status === 'failed').length, 0));
   let messageBytes = Math.min(MESSAGE_BYTES, Math.floor((CLASSROOM_MAX_BYTES * 0.6) / failing));

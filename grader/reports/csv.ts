@@ -4,7 +4,7 @@
  * guarded against formula injection (a student names a folder "=cmd|...").
  */
 import type { GradeRun, SubmissionResult, Tier } from '../results/types.ts';
-import { earned, round2, skippedEverywhere, tiersOf } from './shared.ts';
+import { earned, notGraded, round2, skippedEverywhere, tiersOf } from './shared.ts';
 
 /** Characters a spreadsheet reads as the start of a formula (OWASP "CSV Injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -52,6 +52,10 @@ function tierCell(sub: SubmissionResult, tier: Tier): string {
 }
 
 function submissionRow(sub: SubmissionResult, tiers: readonly Tier[], testIds: readonly string[]): string[] {
+  // Not graded (the grader's problem, said in status and detail): empty cells, never a 0 a gradebook would import.
+  if (notGraded(sub)) {
+    return [guardFormula(sub.name), sub.status, guardFormula(sub.statusDetail ?? ''), '', num(sub.maxScore), ...tiers.map(() => ''), '', ...testIds.map(() => '')];
+  }
   const byId = new Map(sub.tests.map((t) => [t.id, t]));
   return [
     guardFormula(sub.name),

@@ -10,7 +10,7 @@ import { excerpt } from './cap.ts';
 import { exchangeText, failingExchange, failureFields, failureMessage, printedText } from './explain.ts';
 import {
   caseName, outcomesOf, points, portabilityLines, portabilityVerdict, portableTests, RICHARDSON_LABELS,
-  round2, serversOf, statusLine, TIER_SHORT, tiersOf, uniqueNamer, whereToStart,
+  notGraded, round2, serversOf, statusLine, TIER_SHORT, tiersOf, uniqueNamer, whereToStart,
 } from './shared.ts';
 
 export type GradescopeVisibility = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
@@ -120,7 +120,30 @@ function loadErrorTest(sub: SubmissionResult): GradescopeTest {
   };
 }
 
+/**
+ * Not graded (the grader could not reach the app, or failed itself): no test
+ * results, which would read as the student's failures, and an output that
+ * says so. Gradescope needs a score: 0, with the reason right above it.
+ */
+function notGradedResults(sub: SubmissionResult): GradescopeResults {
+  const line = statusLine(sub) ?? 'Not graded.';
+  return {
+    score: 0, execution_time: Math.round(sub.durationMs / 1000),
+    output: `**The autograder could not grade this submission.**\n\n${md(line)}\n\nYour instructor will grade it again; you need not change anything.`,
+    output_format: 'md', visibility: 'visible', stdout_visibility: 'hidden',
+    extra_data: {
+      tool: 'todo-wsgi', status: sub.status, max_score: round2(sub.maxScore),
+      richardson_level: 0, portability_differences: 0,
+    },
+    tests: [{
+      name: 'Grade the submission', number: 'grade', score: 0, max_score: 0, output: md(line),
+      output_format: 'md', visibility: 'visible', tags: ['not-graded'],
+    }],
+  };
+}
+
 export function renderGradescope(sub: SubmissionResult, run: GradeRun, options: GradescopeOptions = {}): GradescopeResults {
+  if (notGraded(sub)) return notGradedResults(sub);
   const hiddenVisibility = options.hiddenVisibility ?? 'after_published';
   const uniqueName = uniqueNamer();
   const tests: GradescopeTest[] = sub.tests.flatMap((test) => outcomesOf(test).map((o): GradescopeTest => ({

@@ -12,7 +12,7 @@ import type {
   TestResult,
   Tier,
 } from '../results/types.ts';
-import { TIERS } from '../results/types.ts';
+import { NOT_GRADED, TIERS } from '../results/types.ts';
 import { SERVER_NAMES } from '../wsgi/types.ts';
 
 /** "<title> [server]": one name per test per server, as JUnit, Gradescope and Classroom list them. */
@@ -105,7 +105,19 @@ export function statusLine(sub: SubmissionResult): string | undefined {
       return sub.statusDetail ? `Stopped at the time limit${detail}` : 'Stopped at the time limit; tests not reached count as failed';
     case 'crashed':
       return `The app process crashed${detail}`;
+    case 'unreachable':
+      return `Not graded: ${sub.statusDetail ?? 'the grader could not connect to the app'}. ${NOT_YOUR_CODE}`;
+    case 'grader-error':
+      return `Not graded: the grader itself failed${detail}. ${NOT_YOUR_CODE}`;
   }
+}
+
+/** Said with every status that is the grader's or the machine's problem. */
+export const NOT_YOUR_CODE = 'This is not a problem in the submitted code: grade it again once the grader works.';
+
+/** True when the results say nothing about the code (unreachable, grader-error): no score is a grade. */
+export function notGraded(sub: SubmissionResult): boolean {
+  return NOT_GRADED.includes(sub.status);
 }
 
 /** `file:line` at the start of a load error, e.g. "app.ts:12:5: Expected ';'". */
@@ -141,6 +153,7 @@ export function portableTests(sub: SubmissionResult): TestResult[] {
 /** The portability verdict in one sentence. */
 export function portabilityVerdict(sub: SubmissionResult, run: GradeRun): string {
   if (sub.status === 'load-error') return 'Portability: not checked (the submission did not load).';
+  if (notGraded(sub)) return 'Portability: not checked (the submission was not graded).';
   if (serversOf(run).length < 2) return 'Portability: not checked (graded on one server only).';
   const differing = portableTests(sub);
   if (differing.length === 0) return 'Portability: same results on both servers.';
@@ -157,7 +170,8 @@ function everyAnswerIs501(sub: SubmissionResult): boolean {
 
 /** Advice when nothing passed yet; undefined once something passes. */
 export function whereToStart(sub: SubmissionResult): string | undefined {
-  if (sub.status === 'load-error' || sub.tests.length === 0) return undefined;
+  // Nothing passing because the grader never reached the app says nothing about where the code should start.
+  if (sub.status === 'load-error' || notGraded(sub) || sub.tests.length === 0) return undefined;
   if (sub.tests.some((t) => outcomesOf(t).some((o) => o.status === 'passed'))) return undefined;
   if (everyAnswerIs501(sub)) {
     return 'Every answer was 501 Not Implemented, the starter\'s placeholder. ' +

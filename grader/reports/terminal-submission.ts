@@ -8,7 +8,7 @@ import type { ExcerptLimits } from './explain.ts';
 import { sameFailure } from './explain.ts';
 import {
   earned, outcomesOf, points, portabilityLines, portabilityVerdict, portableTests, RICHARDSON_LABELS,
-  serversOf, statusLine, TIER_LABELS, TIER_SHORT, tiersOf, whereToStart,
+  notGraded, serversOf, statusLine, TIER_LABELS, TIER_SHORT, tiersOf, whereToStart,
 } from './shared.ts';
 import { failureDetails } from './terminal-details.ts';
 import type { Style } from './terminal-style.ts';
@@ -80,6 +80,11 @@ function statusBlock(ctx: Ctx, sub: SubmissionResult): void {
   ctx.lines.push(paint(`${icon} ${style.bold(first ?? '')}`), ...rest.map((r) => `    ${r}`));
   if (sub.status === 'load-error') {
     ctx.lines.push('  Nothing could be graded. Fix this first, then run npm run grade again.');
+  }
+  if (notGraded(sub)) {
+    // Test by test it would read as a list of the student's failures: it is not.
+    const n = sub.tests.length;
+    ctx.lines.push(...wrap(`No score and no test results are shown: the ${n} test${n === 1 ? '' : 's'} could not check the app (--json has what was tried).`, ctx.width - 2).map((l) => `  ${l}`));
   }
   ctx.lines.push('');
 }
@@ -245,6 +250,7 @@ export function renderSubmission(sub: SubmissionResult, run: GradeRun, options: 
     const [first, ...rest] = wrap(`Where to start: ${start}`, ctx.width - 2);
     ctx.lines.push(ctx.style.cyan(`→ ${first ?? ''}`), ...rest.map((r) => `  ${ctx.style.cyan(r)}`), '');
   }
+  if (notGraded(sub)) return ctx.lines.join('\n');
   // A load error is one block: listing every test failed for the same reason says nothing more.
   if (sub.tests.length > 0 && sub.status !== 'load-error') {
     tiers(ctx, sub);

@@ -1,6 +1,7 @@
 // `npm run grade` as a user runs it: a real process, exit codes, one-line errors, files.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -36,6 +37,9 @@ let untyped: Result;
 let chosen: Result;
 let printing: Result;
 let all: Result;
+let unreachable: Result;
+/** Resets every connection, as a firewall would: the grader is pointed at it instead of the app (TODO_WSGI_CONNECT_TO). */
+const firewall = createServer((socket) => socket.resetAndDestroy());
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'broken'));
@@ -47,7 +51,8 @@ beforeAll(async () => {
     "startResponse('501 Not Implemented', headers);",
     "console.log('saw', environ.REQUEST_METHOD, environ.PATH_INFO); console.error('to stderr'); (environ['wsgi.errors'] as { write(s: string): void }).write('to wsgi.errors\\n'); startResponse('501 Not Implemented', headers);",
   ));
-  [solution, starter, broken, typed, untyped, chosen, printing, all] = await Promise.all([
+  const firewallPort = await new Promise<number>((resolve) => firewall.listen(0, '127.0.0.1', () => resolve((firewall.address() as { port: number }).port)));
+  [solution, starter, broken, typed, untyped, chosen, printing, all, unreachable] = await Promise.all([
     runGrade(['solution/app.ts', '--tier', 'core']),
     runGrade(['starter/app.ts', '--tier', 'core', '--json', join(dir, 'out', 'starter.json')]),
     runGrade([join(dir, 'broken'), '--json', join(dir, 'broken.json')]),
@@ -56,10 +61,14 @@ beforeAll(async () => {
     runGrade(['solution', '--test', 'core.create', '--test', 'EMPTY JSON ARRAY', '--server', 'socket', '--json', join(dir, 'chosen.json')]),
     runGrade([join(dir, 'printing.ts'), '--test', 'core.list.empty-array'], { FORCE_COLOR: '1' }),
     runGrade(['solution', '--tier', 'all']),
+    runGrade(['starter/app.ts', '--tier', 'core', '--json', join(dir, 'unreachable.json')], { NO_COLOR: '1', TODO_WSGI_CONNECT_TO: `127.0.0.1:${firewallPort}` }),
   ]);
 }, 180_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  firewall.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 test('exit 0 when every selected test passed', () => {
   expect(solution.stderr).toBe('');
@@ -77,6 +86,26 @@ test('--tier all: level 4 runs on prefork where Node has node:sqlite, and is ski
   } else {
     expect(all.stdout).toMatch(/^ {2}– not run: level 4 needs node:sqlite, which Node 22\.13\+ has; this is Node/m);
   }
+});
+
+test('a full score fits on one screen; the untouched starter says where to start first', () => {
+  expect(all.stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
+  expect(solution.stdout).toMatch(/✓ all \d+ tests pass on simple and socket/);
+  const start = starter.stdout.indexOf('Where to start');
+  expect(start).toBeGreaterThan(0);
+  expect(start).toBeLessThan(starter.stdout.indexOf('Core: the exercise'));
+});
+
+test('exit 2 when the app cannot be reached, with a line that does not blame the code; the files are written anyway', () => {
+  expect(unreachable.code).toBe(2);
+  const lines = unreachable.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^grade: not graded: the grader could not connect to the app on simple and socket, .* — not a problem in the submitted code$/);
+  expect(unreachable.stdout).toContain('Not graded');
+  // The starter answers 501 everywhere, yet it is not told to start with GET /todos: it was never reached.
+  expect(unreachable.stdout + unreachable.stderr).not.toMatch(/Where to start|Start with GET \/todos|501/);
+  const run = JSON.parse(readFileSync(join(dir, 'unreachable.json'), 'utf8')) as GradeRun;
+  expect(run.submissions[0]?.status).toBe('unreachable');
 });
 
 test('exit 1 when some failed; --json writes the run (folders created as needed)', () => {
