@@ -326,3 +326,12 @@ export function node20Run(submissions: SubmissionResult[] = [fullMarks(), starte
   run.options = { ...run.options, tiers: ['core', '2', '3', '4'], servers: ['simple', 'socket', 'prefork'] };
   return run;
 }
+
+/** A run where the grader could not reach the app: every request failed to connect. */
+export function unreachableSub(name = 'erin'): SubmissionResult {
+  const tests = SAMPLE_SPECS.map((s) => testResult(s, { kind: 'no-answer', error: 'the app process refused the connection (is it still running?)' }));
+  return submission(name, tests, {
+    status: 'unreachable',
+    statusDetail: 'the grader could not connect to the app on simple and socket, although the app loaded and kept running: no request reached it (connection error: the app process refused the connection (is it still running?))',
+  });
+}
