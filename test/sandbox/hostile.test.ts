@@ -10,12 +10,12 @@ import type { PreforkHandle } from '../../grader/sandbox/prefork-process.ts';
 import { CONFIG_ENV } from '../../grader/sandbox/protocol.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
 import type { ServerName } from '../../grader/wsgi/types.ts';
-import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, removeTemps, start, startPrefork, tempDir, writeFiles, type Ready } from './helpers.ts';
+import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, pwnedPaths, removeTemps, start, startPrefork, tempDir, writeFiles, type Ready } from './helpers.ts';
 
 const NAMES = readdirSync(HOSTILE_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
-const PWNED = ['write-file', 'spawn-process', 'worker-thread', 'sqlite-write'].map((name) => `/tmp/todo-wsgi-pwned-${name}`);
+const PWNED = ['write-file', 'spawn-process', 'worker-thread', 'sqlite-write'].flatMap(pwnedPaths);
 
 let work: string;
 let bystander: AppProcessHandle;
@@ -94,7 +94,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
   it.each(['write-file', 'spawn-process', 'worker-thread'])('%s: denied, the request fails with 500, nothing is created', async (name) => {
     const app = await start(hostile[name]!, server);
     await expectDenied(app);
-    expect(existsSync(`/tmp/todo-wsgi-pwned-${name}`)).toBe(false);
+    for (const path of pwnedPaths(name)) expect(existsSync(path), path).toBe(false);
     expect(app.alive).toBe(true);
   });
 
@@ -104,7 +104,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
     async (how) => {
       const app = await start(hostile['sqlite-write']!, server);
       await expectDenied(app, `/?${how}`);
-      expect(existsSync('/tmp/todo-wsgi-pwned-sqlite-write')).toBe(false);
+      for (const path of pwnedPaths('sqlite-write')) expect(existsSync(path), path).toBe(false);
     },
   );
 
