@@ -2,7 +2,7 @@
  * Each hostile submission gets a truthful outcome, and cannot harm the grader,
  * the machine or the other app processes (a bystander keeps serving).
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAppStartError, type AppProcessHandle, type AppStartError } from '../../grader/sandbox/app-process.ts';
@@ -110,7 +110,10 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
 
   it('reading outside its folder is denied; its own folder is readable', async () => {
     const app = await start(hostile['read-outside']!, server);
-    await expectDenied(app, `/?${encodeURIComponent('/etc/hostname')}`);
+    // A file of the machine's, outside the submission (a temporary one: there on every platform).
+    const outside = join(tempDir(), 'secret.txt');
+    writeFileSync(outside, 'the grader\'s\n');
+    await expectDenied(app, `/?${encodeURIComponent(outside)}`);
     await expectDenied(app, `/?${encodeURIComponent(join(PROJECT_DIR, 'grader', 'suite', 'define.ts'))}`);
     await expectDenied(app, `/?${encodeURIComponent(join(HOSTILE_DIR, 'fake-score', 'app.ts'))}`);
     const own = await get(app.url, `/?${encodeURIComponent(join(HOSTILE_DIR, 'read-outside', 'data.txt'))}`);

@@ -86,7 +86,8 @@ describe('prepareSubmission', () => {
     const dir = writeFiles(join(src, 'carol smith (2)'), { 'app.ts': APP });
     const result = await prepareSubmission(dir, out);
     expect(result).toMatchObject({ ok: true, name: 'carol smith (2)' });
-    expect(result.ok && result.bundlePath).toMatch(/\/carol_smith__2_-[0-9a-f]{8}\/app\.cjs$/);
+    // Separators are the platform's: either kind.
+    expect(result.ok && result.bundlePath).toMatch(/[\\/]carol_smith__2_-[0-9a-f]{8}[\\/]app\.cjs$/);
   });
 });
 
