@@ -2,12 +2,10 @@
  * A submission the grader could not grade (unreachable, grader-error) in the
  * class reports: no score shown as a grade, never counted in class figures.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classStats } from '../../grader/reports/html/model.ts';
 import { renderTerminal } from '../../grader/reports/terminal.ts';
-import { launchChromium } from './html/browser.ts';
-import { openRun, PageFiles } from './html/harness.ts';
+import { pageSession } from './html/harness.ts';
 import { fullMarks, sampleRun, starterLike, unreachableSub } from './sample-run.ts';
 
 const run = sampleRun([fullMarks(), starterLike(), unreachableSub()]);
@@ -28,18 +26,10 @@ describe('terminal, class run', () => {
 });
 
 describe('HTML page', () => {
-  let browser: Browser;
-  const files = new PageFiles();
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    files.remove();
-  });
+  const pages = pageSession();
 
   it('shows a not-graded badge and no score, and leaves it out of the class figures', async () => {
-    const opened = await openRun(browser, files, run);
+    const opened = await pages.open(run);
     const { page } = opened;
     const erin = page.locator('.mbody .mrow', { hasText: 'erin' });
     expect(await erin.locator('.badge').textContent()).toBe('⚠ not graded: app unreachable');

@@ -4,8 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderClassroom } from '../../grader/reports/classroom.ts';
 import { renderCsv } from '../../grader/reports/csv.ts';
 import { renderGradescope } from '../../grader/reports/gradescope.ts';
@@ -13,8 +12,7 @@ import { renderJson } from '../../grader/reports/json.ts';
 import { renderJunit } from '../../grader/reports/junit.ts';
 import { renderTerminal } from '../../grader/reports/terminal.ts';
 import type { GradeRun } from '../../grader/results/types.ts';
-import { launchChromium } from './html/browser.ts';
-import { openRun, PageFiles } from './html/harness.ts';
+import { pageSession } from './html/harness.ts';
 import { fullMarks, LEVEL4_SPECS, NODE20_SKIP, node20Run, SAMPLE_SPECS, starterLike } from './sample-run.ts';
 
 const LEVEL4_TITLES = LEVEL4_SPECS.map((s) => s.title);
@@ -110,19 +108,11 @@ describe('files', () => {
 });
 
 describe('HTML page', () => {
-  let browser: Browser;
-  const files = new PageFiles();
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    files.remove();
-  });
+  const pages = pageSession();
 
   it('shows skipped cells as skipped and leaves them out of pass rates', async () => {
     const run = node20Run([fullMarks(), starterLike()]);
-    const opened = await openRun(browser, files, run);
+    const opened = await pages.open(run);
     const { page } = opened;
     const columns = SAMPLE_SPECS.length + LEVEL4_SPECS.length;
     const rates = await page.$$eval('.rates .rate', (els) => els.map((e) => e.textContent));
