@@ -41,5 +41,7 @@ describe('Reachability', () => {
   it('names every unreachable server once, and each distinct error', () => {
     expect(unreachableDetail([{ server: 'simple', error: 'reset' }, { server: 'socket', error: 'reset' }]))
       .toBe('the grader could not connect to the app on simple and socket, although the app loaded and kept running: no request reached it (connection error: reset)');
+    expect(unreachableDetail([{ server: 'simple', error: 'reset' }, { server: 'socket', error: 'refused' }, { server: 'prefork', error: 'reset' }]))
+      .toMatch(/^the grader could not connect to the app on simple, socket and prefork, .*\(connection error: reset; refused\)$/);
   });
 });

@@ -72,7 +72,8 @@ export class Reachability {
 /** The status detail of an unreachable submission: which servers, what the connections did. */
 export function unreachableDetail(verdicts: ReadonlyArray<{ server: ServerName; error: string }>): string {
   const errors = [...new Set(verdicts.map((v) => v.error))];
-  const servers = verdicts.map((v) => v.server).join(' and ');
+  const names = verdicts.map((v) => v.server);
+  const servers = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
   return `the grader could not connect to the app on ${servers}, although the app loaded and kept running: no request reached it ` +
     `(connection error: ${errors.join('; ')})`;
 }
