@@ -152,7 +152,8 @@ try {
   } else if (error instanceof Interrupted) {
     process.stderr.write('grade: interrupted\n');
   } else {
-    process.stderr.write(`grade: the grader failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // The grader's own failure: the stack is for whoever fixes the grader; the first words say whose problem it is.
+    process.stderr.write(`grade: the grader failed (not a problem in the submitted code): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   process.exitCode = error instanceof Interrupted ? 130 : 2;
 }
