@@ -120,7 +120,10 @@ export function send(client: Client, request: PreparedRequest, timeoutMs: number
       abort?.(new Error(error.message));
     };
     const timer = setTimeout(() => {
-      stop({ kind: 'timeout', message: `no answer within ${formatDuration(timeoutMs)} — an infinite loop?` });
+      // undici calls onConnect once the request is written to a connected socket: before that, the app never saw it.
+      stop(abort === undefined
+        ? { kind: 'connection', message: `could not connect to the app process within ${formatDuration(timeoutMs)}` }
+        : { kind: 'timeout', message: `no answer within ${formatDuration(timeoutMs)} — an infinite loop?` });
     }, timeoutMs);
     const handler: Dispatcher.DispatchHandler = {
       onConnect(abortRequest) {
