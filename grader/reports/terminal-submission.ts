@@ -131,7 +131,8 @@ function plural(n: number, word: string): string {
 /** "✓ 25 tests pass on simple and socket": the passing tests of a tier, folded into one line. */
 function foldedPasses(ctx: Ctx, tests: readonly TestResult[], all: boolean): void {
   const servers = serversOf(ctx.run).filter((s) => tests.some((t) => t.outcomes[s]?.status === 'passed'));
-  const text = `${all ? 'all ' : ''}${plural(tests.length, 'test')} pass${tests.length === 1 && !all ? 'es' : ''} on ${servers.join(' and ')} (--verbose lists them)`;
+  const n = tests.length;
+  const text = `${all && n > 1 ? 'all ' : ''}${plural(n, 'test')} pass${n === 1 ? 'es' : ''} on ${servers.join(' and ')} (--verbose lists them)`;
   const [first, ...rest] = wrap(text, ctx.width - 4);
   ctx.lines.push(`  ${ctx.style.green('✓')} ${first ?? ''}`, ...rest.map((r) => `    ${r}`));
 }

@@ -3,7 +3,7 @@ import { renderTerminal } from '../../grader/reports/terminal.ts';
 import { width } from '../../grader/reports/terminal-style.ts';
 import type { SubmissionResult } from '../../grader/results/types.ts';
 import { manySpecs } from './html/runs.ts';
-import { crashed, fullMarks, loadError, loadErrorWithTests, portability, sampleRun, singleRun, starterLike, submission, testResult, timedOut } from './sample-run.ts';
+import { crashed, fullMarks, loadError, loadErrorWithTests, portability, SAMPLE_SPECS, sampleRun, singleRun, starterLike, submission, testResult, timedOut } from './sample-run.ts';
 
 // eslint-disable-next-line no-control-regex
 const ESC = /\u001b/;
@@ -199,6 +199,8 @@ describe('renderTerminal, length: passing tests fold, where to start comes first
     const text = renderTerminal(singleRun(portability()), { color: false });
     expect(text).toMatch(/^ {2}✓ 5 tests pass on simple and socket/m);
     expect(text).toMatch(/^ {2}✓ 1 test passes on simple and socket/m);
+    const one = renderTerminal(singleRun(submission('solo', [testResult(SAMPLE_SPECS[0]!, { kind: 'pass' })])), { color: false });
+    expect(one).toMatch(/^ {2}✓ 1 test passes on simple and socket \(--verbose lists them\)$/m);
     expect(text).not.toMatch(/✓ simple ✓ socket/);
     expect(text).toMatch(/± PUT \/todos answers 405 with an Allow header/);
   });
