@@ -24,7 +24,8 @@ import type { GradeRun, SubmissionResult } from '../../grader/results/types.ts';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const good = join(fixtures, 'apps', 'good.ts');
-const options: GradeOptions = { suiteFiles: [join(fixtures, 'mini.suite.ts')], requestTimeoutMs: 1000 };
+// Generous start-up: a busy machine must not turn these runs into load errors.
+const options: GradeOptions = { suiteFiles: [join(fixtures, 'mini.suite.ts')], requestTimeoutMs: 1000, startTimeoutMs: 20_000 };
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -51,7 +52,7 @@ beforeAll(async () => {
   [reset, refused, broken, hanging] = await Promise.all([
     grade([good], { ...options, connectTo: `127.0.0.1:${resetPort}` }),
     grade([good], { ...options, connectTo: `127.0.0.1:${closedPort}` }),
-    grade([good], { suiteFiles: [join(fixtures, 'broken-test.suite.ts')] }),
+    grade([good], { suiteFiles: [join(fixtures, 'broken-test.suite.ts')], startTimeoutMs: 20_000 }),
     grade([join(dir, 'loops.ts')], { ...options, requestTimeoutMs: 500 }),
   ]);
 }, 180_000);
