@@ -88,6 +88,11 @@ function outcomeOutput(test: TestResult, outcome: ServerOutcome, runSeed: number
   return excerpt(parts.join('\n'), OUTPUT_BYTES);
 }
 
+/** "12 / 15"; nothing to earn (every test skipped on this machine) is "not run", not a 0. */
+function scorePair(pair: { score: number; max: number }): string {
+  return pair.max === 0 ? 'not run' : `${points(pair.score)} / ${points(pair.max)}`;
+}
+
 function summary(sub: SubmissionResult, run: GradeRun): string {
   const lines = [`**Score: ${points(sub.score)} / ${points(sub.maxScore)}**`, ''];
   const problem = statusLine(sub);
@@ -95,11 +100,11 @@ function summary(sub: SubmissionResult, run: GradeRun): string {
   if (sub.status !== 'load-error') {
     for (const tier of tiersOf(run)) {
       const pair = sub.tiers[tier];
-      if (pair) lines.push(`- ${TIER_SHORT[tier]}: ${points(pair.score)} / ${points(pair.max)}`);
+      if (pair) lines.push(`- ${TIER_SHORT[tier]}: ${scorePair(pair)}`);
     }
     for (const server of serversOf(run)) {
       const pair = sub.servers[server];
-      if (pair) lines.push(`- on ${server}: ${points(pair.score)} / ${points(pair.max)}`);
+      if (pair) lines.push(`- on ${server}: ${scorePair(pair)}`);
     }
     lines.push(`- Richardson maturity: ${RICHARDSON_LABELS[sub.richardsonLevel]}`, '');
   }

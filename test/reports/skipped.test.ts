@@ -94,6 +94,8 @@ describe('files', () => {
       expect(t.output).toContain('Skipped on prefork');
     }
     expect(results.tests.filter((t) => t.status === 'failed')).toEqual([]);
+    expect(results.output).toContain('- level 4: not run');
+    expect(results.output).toContain('- on prefork: not run');
   });
 
   it('Classroom: a full score with level 4 skipped passes, and no skipped test fails', () => {
