@@ -34,6 +34,8 @@ describe('HTML page', () => {
     const erin = page.locator('.mbody .mrow', { hasText: 'erin' });
     expect(await erin.locator('.badge').textContent()).toBe('⚠ not graded: app unreachable');
     expect(await erin.locator('.score-text').textContent()).toBe('–');
+    await erin.locator('button.who').click();
+    expect(await page.locator('#detail').textContent()).toContain('none: not graded (not a problem in the submitted code)');
     expect(opened.errors).toEqual([]);
     await page.close();
     const stats = classStats(run);

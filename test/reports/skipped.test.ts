@@ -126,6 +126,12 @@ describe('HTML page', () => {
     const level4 = labels.filter((l) => LEVEL4_IDS.some((id) => l.includes(id)) || LEVEL4_TITLES.some((t) => l.includes(t)));
     expect(level4.length).toBeGreaterThan(0);
     for (const label of level4) expect(label).toMatch(/skipped/);
+    // The submission's points: level 4 and prefork not run, not 0 / 0.
+    await page.locator('.mbody .mrow button.who', { hasText: 'alice' }).click();
+    const details = await page.locator('#detail').innerText();
+    expect(details).toMatch(/Level 4 · state across processes\s+not run/);
+    expect(details).toMatch(/on prefork\s+not run/);
+    await page.keyboard.press('Escape');
     // Tier bands use the statement's names.
     expect(await page.$$eval('.groups .tier:not([hidden])', (els) => els.map((e) => e.textContent))).toEqual(['Core', 'Level 2', 'Level 3', 'Level 4']);
     expect(await page.locator('text=/Tier [23]/').count()).toBe(0);
