@@ -64,7 +64,7 @@ Reports:
   --html FILE             a class report page
   --gradescope FILE|DIR   Gradescope results.json (a folder: one file per submission)
   --classroom FILE        GitHub Classroom runner results (deprecated: Classroom was retired; see --github)
-  --verbose               every failure in full
+  --verbose               every test listed, every failure in full
   --color, --no-color     colours on or off (default: on for a terminal; NO_COLOR, FORCE_COLOR
                           and TERM=dumb are obeyed)
 

@@ -3,14 +3,16 @@
  * print the report, write the files asked for.
  *
  * Exit code: 0 when every selected test passed for every submission, 1 when
- * some failed, 2 for a usage error or (one submission) an app that cannot be
- * loaded — always with one line saying why.
+ * some failed, 2 for a usage error, (one submission) an app that cannot be
+ * loaded, or a submission the grader could not grade (the app unreachable,
+ * the grader failed: not the code's fault) — always with one line saying why.
  */
 // Only the light modules load before the arguments are checked: --help and
 // usage errors answer at once, and grading starts the runner as early as it can.
 import type { GradeOptions } from '../engine/index.ts';
 import { resolveOptions, UsageError } from '../engine/options.ts';
 import type { GradeRun } from '../results/types.ts';
+import { NOT_GRADED } from '../results/types.ts';
 import type { TerminalOptions } from '../reports/terminal.ts';
 import { HELP, parseArgs } from './args.ts';
 import type { GradeArgs } from './args.ts';
@@ -34,6 +36,8 @@ function optionsOf(args: GradeArgs): GradeOptions {
     ...(args.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: args.requestTimeoutMs }),
     ...(args.startTimeoutMs === undefined ? {} : { startTimeoutMs: args.startTimeoutMs }),
     ...(args.submissionTimeoutMs === undefined ? {} : { submissionTimeoutMs: args.submissionTimeoutMs }),
+    // For the kit's own tests only (see GradeOptions.connectTo): a stand-in for a firewall.
+    ...(process.env.TODO_WSGI_CONNECT_TO ? { connectTo: process.env.TODO_WSGI_CONNECT_TO } : {}),
   };
 }
 
@@ -48,6 +52,17 @@ function loadFailure(run: GradeRun): string | undefined {
   return only?.status === 'load-error' ? (only.statusDetail ?? 'the app could not be loaded') : undefined;
 }
 
+/** The one line when the grader could not grade some submission (exit 2): it is not the code's fault. */
+function notGradedLine(run: GradeRun): string | undefined {
+  const subs = run.submissions.filter((sub) => NOT_GRADED.includes(sub.status));
+  const first = subs[0];
+  if (first === undefined) return undefined;
+  const why = first.status === 'unreachable' ? (first.statusDetail ?? 'the grader could not connect to the app') : `the grader failed: ${first.statusDetail ?? 'no detail'}`;
+  if (run.submissions.length === 1) return `not graded: ${why} — not a problem in the submitted code`;
+  const names = subs.slice(0, 3).map((sub) => sub.name).join(', ') + (subs.length > 3 ? ', …' : '');
+  return `${subs.length} of ${run.submissions.length} submissions not graded (${names}): ${why} — not a problem in their code`;
+}
+
 function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeArgs, color: boolean, after = ''): number {
   const problem = loadFailure(run);
   if (problem !== undefined) {
@@ -57,6 +72,11 @@ function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeA
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   process.stdout.write(`${renderTerminal(run, { color, verbose: args.verbose, ...(width === undefined ? {} : { width }) }).trimEnd()}\n`);
   if (after !== '') process.stdout.write(`\n${after}\n`);
+  const notGraded = notGradedLine(run);
+  if (notGraded !== undefined) {
+    process.stderr.write(`grade: ${notGraded}\n`);
+    return 2;
+  }
   return allPassed(run) ? 0 : 1;
 }
 
@@ -140,7 +160,8 @@ try {
   } else if (error instanceof Interrupted) {
     process.stderr.write('grade: interrupted\n');
   } else {
-    process.stderr.write(`grade: the grader failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // The grader's own failure: the stack is for whoever fixes the grader; the first words say whose problem it is.
+    process.stderr.write(`grade: the grader failed (not a problem in the submitted code): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   process.exitCode = error instanceof Interrupted ? 130 : 2;
 }

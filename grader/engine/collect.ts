@@ -76,12 +76,19 @@ function testResult(spec: SpecInfo, metas: CaseMeta[], runServers: readonly Serv
   return portability === undefined ? result : { ...result, portability };
 }
 
+/**
+ * The submission's status. The grader's own failures come right after a load
+ * error: results the grader could not trust are no grade, whatever else the
+ * app did; a load error is the student's to fix first all the same.
+ */
 function statusOf(report: ModuleReport | undefined, workerError: string | undefined): { status: SubmissionStatus; statusDetail?: string } {
   const flags = report?.meta?.flags;
   if (flags?.loadError !== undefined) return { status: 'load-error', statusDetail: flags.loadError };
+  if (workerError !== undefined) return { status: 'grader-error', statusDetail: workerError };
+  if (flags?.graderError !== undefined) return { status: 'grader-error', statusDetail: flags.graderError };
+  if (flags?.unreachable !== undefined) return { status: 'unreachable', statusDetail: flags.unreachable };
   if (flags?.timeout !== undefined) return { status: 'timeout', statusDetail: flags.timeout };
   if (flags?.crashed !== undefined) return { status: 'crashed', statusDetail: flags.crashed };
-  if (workerError !== undefined) return { status: 'crashed', statusDetail: workerError };
   return { status: 'graded' };
 }
 

@@ -187,6 +187,7 @@ async function gradeIn(
       sandbox: options.sandbox,
       processesPerServer: processesPerServer(options.jobs, jobs.length),
       runtime,
+      ...(options.connectTo === undefined ? {} : { connectTo: options.connectTo }),
     };
     return writeEntry(runDir, config);
   }));

@@ -32,6 +32,14 @@ export interface GradeOptions {
   sandbox?: boolean;
   /** Type-check each submission before grading it: a type error is a load error. Default false. */
   typecheck?: boolean;
+  /**
+   * For the kit's own tests: "host:port" the grader's HTTP client connects to
+   * instead of each app process, e.g. a closed port or a server that resets
+   * every connection, standing in for a firewall between the grader and a
+   * running app. The CLI takes it from the TODO_WSGI_CONNECT_TO environment
+   * variable. Never set when grading for real.
+   */
+  connectTo?: string;
 }
 
 export interface ResolvedOptions {
@@ -48,6 +56,7 @@ export interface ResolvedOptions {
   submissionTimeoutMs: number;
   sandbox: boolean;
   typecheck: boolean;
+  connectTo: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -76,6 +85,7 @@ export function resolveOptions(options: GradeOptions): ResolvedOptions {
     submissionTimeoutMs: options.submissionTimeoutMs ?? DEFAULTS.submissionTimeoutMs,
     sandbox: options.sandbox ?? true,
     typecheck: options.typecheck ?? false,
+    connectTo: options.connectTo,
   };
 }
 

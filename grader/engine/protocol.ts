@@ -36,6 +36,8 @@ export interface SubmissionConfig {
   processesPerServer: number;
   /** The app runtime bundle the grader found (see sandbox/runtime-bundle.ts). */
   runtime?: string;
+  /** host:port the grader's HTTP client connects to instead of each app process (the kit's own tests; see GradeOptions.connectTo). */
+  connectTo?: string;
 }
 
 /** A test's spec as results need it. */
@@ -67,6 +69,10 @@ export interface SubmissionFlags {
   loadError?: string;
   timeout?: string;
   crashed?: string;
+  /** No request reached the app on some server: every connection failed (see worker/reachability.ts). */
+  unreachable?: string;
+  /** The grader failed, not the app: a test threw something other than a grading failure. */
+  graderError?: string;
 }
 
 /** Left on the test file (the submission) once all its tests ran. */

@@ -18,9 +18,14 @@ function add(pairs: Partial<Record<string, ScorePair>>, key: string, score: numb
   pairs[key] = { score: round(pair.score + score), max: round(pair.max + max) };
 }
 
-/** Passed on every server of the run that it ran on. */
+/** Passed on every server of the run that it ran on (skipped there: it did not run, neither passed nor failed). */
 function passedEverywhere(test: TestResult, servers: readonly ServerName[]): boolean {
-  return servers.every((server) => test.outcomes[server] === undefined || test.outcomes[server].status === 'passed');
+  return servers.every((server) => test.outcomes[server] === undefined || test.outcomes[server].status !== 'failed');
+}
+
+/** Ran somewhere: a test skipped everywhere is evidence for nothing. */
+function ran(test: TestResult): boolean {
+  return Object.values(test.outcomes).some((o) => o.status !== 'skipped');
 }
 
 /**
@@ -30,8 +35,8 @@ function passedEverywhere(test: TestResult, servers: readonly ServerName[]): boo
 export function richardsonLevel(tests: readonly TestResult[], servers: readonly ServerName[]): 0 | 1 | 2 | 3 {
   let level: 0 | 1 | 2 | 3 = 0;
   for (const candidate of [1, 2, 3] as const) {
-    const tagged = tests.filter((test) => test.richardson !== undefined && test.richardson <= candidate);
-    if (!tests.some((test) => test.richardson === candidate)) break;
+    const tagged = tests.filter((test) => test.richardson !== undefined && test.richardson <= candidate && ran(test));
+    if (!tests.some((test) => test.richardson === candidate && ran(test))) break;
     if (!tagged.every((test) => passedEverywhere(test, servers))) break;
     level = candidate;
   }

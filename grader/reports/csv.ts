@@ -4,7 +4,7 @@
  * guarded against formula injection (a student names a folder "=cmd|...").
  */
 import type { GradeRun, SubmissionResult, Tier } from '../results/types.ts';
-import { earned, round2, tiersOf } from './shared.ts';
+import { earned, notGraded, round2, skippedEverywhere, tiersOf } from './shared.ts';
 
 /** Characters a spreadsheet reads as the start of a formula (OWASP "CSV Injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -43,7 +43,19 @@ export function csvHeader(tiers: readonly Tier[], testIds: readonly string[]): s
   return ['name', 'status', 'detail', 'score', 'max', ...tiers.map((t) => `tier_${t}`), 'richardson', ...testIds.map(guardFormula)];
 }
 
+/** A cell for what did not run on this machine: "skipped", not a 0 that reads as failed (and sums as nothing). */
+const SKIPPED = 'skipped';
+
+function tierCell(sub: SubmissionResult, tier: Tier): string {
+  const tests = sub.tests.filter((t) => t.tier === tier);
+  return tests.length > 0 && tests.every(skippedEverywhere) ? SKIPPED : num(sub.tiers[tier]?.score ?? 0);
+}
+
 function submissionRow(sub: SubmissionResult, tiers: readonly Tier[], testIds: readonly string[]): string[] {
+  // Not graded (the grader's problem, said in status and detail): empty cells, never a 0 a gradebook would import.
+  if (notGraded(sub)) {
+    return [guardFormula(sub.name), sub.status, guardFormula(sub.statusDetail ?? ''), '', num(sub.maxScore), ...tiers.map(() => ''), '', ...testIds.map(() => '')];
+  }
   const byId = new Map(sub.tests.map((t) => [t.id, t]));
   return [
     guardFormula(sub.name),
@@ -51,11 +63,12 @@ function submissionRow(sub: SubmissionResult, tiers: readonly Tier[], testIds: r
     guardFormula(sub.statusDetail ?? ''),
     num(sub.score),
     num(sub.maxScore),
-    ...tiers.map((t) => num(sub.tiers[t]?.score ?? 0)),
+    ...tiers.map((t) => tierCell(sub, t)),
     String(sub.richardsonLevel),
     // A test the submission never reached (load error) earned nothing: 0, so the column sums.
     ...testIds.map((id) => {
       const test = byId.get(id);
+      if (test && skippedEverywhere(test)) return SKIPPED;
       return num(test ? earned(test) : 0);
     }),
   ];

@@ -11,7 +11,7 @@ import { fence, md } from './markdown.ts';
 import { exchangeText, failingExchange, failureFields, failureMessage, printedText } from './explain.ts';
 import {
   caseName, outcomesOf, points, portabilityLines, portabilityVerdict, portableTests, RICHARDSON_LABELS,
-  round2, serversOf, statusLine, TIER_SHORT, tiersOf, uniqueNamer, whereToStart,
+  notGraded, round2, serversOf, statusLine, TIER_SHORT, tiersOf, uniqueNamer, whereToStart,
 } from './shared.ts';
 
 export type GradescopeVisibility = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
@@ -21,7 +21,8 @@ export interface GradescopeTest {
   number: string;
   score: number;
   max_score: number;
-  status: 'passed' | 'failed';
+  /** Absent for a test skipped on this machine: it neither passed nor failed (Gradescope's status is optional). */
+  status?: 'passed' | 'failed';
   output: string;
   output_format: 'md';
   visibility: GradescopeVisibility;
@@ -76,6 +77,11 @@ function outcomeOutput(test: TestResult, outcome: ServerOutcome, runSeed: number
   return excerpt(parts.join('\n'), OUTPUT_BYTES);
 }
 
+/** "12 / 15"; nothing to earn (every test skipped on this machine) is "not run", not a 0. */
+function scorePair(pair: { score: number; max: number }): string {
+  return pair.max === 0 ? 'not run' : `${points(pair.score)} / ${points(pair.max)}`;
+}
+
 function summary(sub: SubmissionResult, run: GradeRun): string {
   const lines = [`**Score: ${points(sub.score)} / ${points(sub.maxScore)}**`, ''];
   const problem = statusLine(sub);
@@ -83,11 +89,11 @@ function summary(sub: SubmissionResult, run: GradeRun): string {
   if (sub.status !== 'load-error') {
     for (const tier of tiersOf(run)) {
       const pair = sub.tiers[tier];
-      if (pair) lines.push(`- ${TIER_SHORT[tier]}: ${points(pair.score)} / ${points(pair.max)}`);
+      if (pair) lines.push(`- ${TIER_SHORT[tier]}: ${scorePair(pair)}`);
     }
     for (const server of serversOf(run)) {
       const pair = sub.servers[server];
-      if (pair) lines.push(`- on ${server}: ${points(pair.score)} / ${points(pair.max)}`);
+      if (pair) lines.push(`- on ${server}: ${scorePair(pair)}`);
     }
     lines.push(`- Richardson maturity: ${RICHARDSON_LABELS[sub.richardsonLevel]}`, '');
   }
@@ -108,7 +114,30 @@ function loadErrorTest(sub: SubmissionResult): GradescopeTest {
   };
 }
 
+/**
+ * Not graded (the grader could not reach the app, or failed itself): no test
+ * results, which would read as the student's failures, and an output that
+ * says so. Gradescope needs a score: 0, with the reason right above it.
+ */
+function notGradedResults(sub: SubmissionResult): GradescopeResults {
+  const line = statusLine(sub) ?? 'Not graded.';
+  return {
+    score: 0, execution_time: Math.round(sub.durationMs / 1000),
+    output: `**The autograder could not grade this submission.**\n\n${md(line)}\n\nYour instructor will grade it again; you need not change anything.`,
+    output_format: 'md', visibility: 'visible', stdout_visibility: 'hidden',
+    extra_data: {
+      tool: 'todo-wsgi', status: sub.status, max_score: round2(sub.maxScore),
+      richardson_level: 0, portability_differences: 0,
+    },
+    tests: [{
+      name: 'Grade the submission', number: 'grade', score: 0, max_score: 0, output: md(line),
+      output_format: 'md', visibility: 'visible', tags: ['not-graded'],
+    }],
+  };
+}
+
 export function renderGradescope(sub: SubmissionResult, run: GradeRun, options: GradescopeOptions = {}): GradescopeResults {
+  if (notGraded(sub)) return notGradedResults(sub);
   const hiddenVisibility = options.hiddenVisibility ?? 'after_published';
   const uniqueName = uniqueNamer();
   const tests: GradescopeTest[] = sub.tests.flatMap((test) => outcomesOf(test).map((o): GradescopeTest => ({
@@ -116,11 +145,11 @@ export function renderGradescope(sub: SubmissionResult, run: GradeRun, options: 
     number: test.id,
     score: round2(o.score),
     max_score: round2(o.maxScore),
-    status: o.status === 'passed' ? 'passed' : 'failed',
+    ...(o.status === 'skipped' ? {} : { status: o.status === 'passed' ? 'passed' as const : 'failed' as const }),
     output: outcomeOutput(test, o, run.options.seed),
     output_format: 'md',
     visibility: test.visibility === 'hidden' ? hiddenVisibility : 'visible',
-    tags: [test.tier],
+    tags: o.status === 'skipped' ? [test.tier, 'skipped'] : [test.tier],
   })));
   if (tests.length === 0 && sub.status === 'load-error') tests.push(loadErrorTest(sub));
   return {

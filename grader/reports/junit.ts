@@ -9,7 +9,7 @@
 import type { GradeRun, ServerOutcome, SubmissionResult, TestResult } from '../results/types.ts';
 import { excerpt } from './cap.ts';
 import { failureMessage, failurePlainText } from './explain.ts';
-import { caseName, noAnswer, outcomesOf, points, statusLine, uniqueNamer } from './shared.ts';
+import { caseName, noAnswer, notGraded, outcomesOf, points, statusLine, uniqueNamer } from './shared.ts';
 
 /**
  * Characters XML 1.0 forbids even as references: C0 controls other than tab,
@@ -74,19 +74,23 @@ function caseXml(sub: SubmissionResult, run: GradeRun, test: TestResult, outcome
   return `${head}>\n      <${tag}${attrs({ message, type })}>${escapeXmlText(text)}</${tag}>\n    </testcase>`;
 }
 
-function loadErrorCase(sub: SubmissionResult, counts: Counts): string {
+/** One <error> case for the whole submission: it did not load, or the grader could not grade it. */
+function wholeSubmissionCase(sub: SubmissionResult, counts: Counts): string {
   counts.tests++;
   counts.errors++;
+  const loadFailed = sub.status === 'load-error';
   const message = statusLine(sub) ?? 'Could not load the submission';
-  return `    <testcase${attrs({ name: 'load the submission', classname: `${sub.name}.load`, time: seconds(sub.durationMs), file: sub.path })}>\n` +
-    `      <error${attrs({ message: excerpt(message, MESSAGE_BYTES), type: 'load-error' })}>${escapeXmlText(message)}</error>\n    </testcase>`;
+  const name = loadFailed ? 'load the submission' : 'grade the submission';
+  return `    <testcase${attrs({ name, classname: `${sub.name}.${loadFailed ? 'load' : 'grade'}`, time: seconds(sub.durationMs), file: sub.path })}>\n` +
+    `      <error${attrs({ message: excerpt(message, MESSAGE_BYTES), type: sub.status })}>${escapeXmlText(message)}</error>\n    </testcase>`;
 }
 
 function suiteXml(sub: SubmissionResult, run: GradeRun, total: Counts): string {
   const counts: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const uniqueName = uniqueNamer();
-  const cases = sub.status === 'load-error' && sub.tests.length === 0
-    ? [loadErrorCase(sub, counts)]
+  // Not graded: its tests' failures are the grader's, not the code's; one error says so.
+  const cases = (sub.status === 'load-error' && sub.tests.length === 0) || notGraded(sub)
+    ? [wholeSubmissionCase(sub, counts)]
     : sub.tests.flatMap((t) => outcomesOf(t).map((o) => caseXml(sub, run, t, o, uniqueName(caseName(t.title, o.server), t.id), counts)));
   total.tests += counts.tests;
   total.failures += counts.failures;

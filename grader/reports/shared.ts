@@ -12,7 +12,7 @@ import type {
   TestResult,
   Tier,
 } from '../results/types.ts';
-import { TIERS } from '../results/types.ts';
+import { NOT_GRADED, TIERS } from '../results/types.ts';
 import { SERVER_NAMES } from '../wsgi/types.ts';
 
 /** "<title> [server]": one name per test per server, as JUnit, Gradescope and Classroom list them. */
@@ -34,6 +34,12 @@ export function uniqueNamer(): (name: string, id: string) => string {
   };
 }
 
+/** Every server it ran on passed it (a test with no outcome, or one skipped anywhere, has not passed). */
+export function passedEverywhere(test: TestResult): boolean {
+  const list = outcomesOf(test);
+  return list.length > 0 && list.every((o) => o.status === 'passed');
+}
+
 /** The outcomes of a test in server order (simple, then socket). */
 export function outcomesOf(test: TestResult): ServerOutcome[] {
   const list: ServerOutcome[] = [];
@@ -46,11 +52,6 @@ export function outcomesOf(test: TestResult): ServerOutcome[] {
 
 export function earned(test: TestResult): number {
   return outcomesOf(test).reduce((n, o) => n + o.score, 0);
-}
-
-export function passedEverywhere(test: TestResult): boolean {
-  const list = outcomesOf(test);
-  return list.length > 0 && list.every((o) => o.status === 'passed');
 }
 
 /** Points without float noise: 10.5, 7, 0.33. */
@@ -73,12 +74,13 @@ export function serversOf(run: GradeRun): ServerName[] {
 
 export const TIER_LABELS: Record<Tier, string> = {
   core: 'Core: the exercise',
-  '2': 'Tier 2: REST extras',
-  '3': 'Tier 3: hypermedia and caching',
+  '2': 'Level 2: REST extras',
+  '3': 'Level 3: hypermedia and caching',
   '4': 'Level 4: state that survives the server',
 };
 
-export const TIER_SHORT: Record<Tier, string> = { core: 'core', '2': 'tier 2', '3': 'tier 3', '4': 'level 4' };
+/** The statement's own names: "core", then "Level 2" to "Level 4" (starter/README.md's headings). */
+export const TIER_SHORT: Record<Tier, string> = { core: 'core', '2': 'level 2', '3': 'level 3', '4': 'level 4' };
 
 export const RICHARDSON_LABELS: Record<0 | 1 | 2 | 3, string> = {
   0: 'level 0 (no resources yet)',
@@ -109,7 +111,19 @@ export function statusLine(sub: SubmissionResult): string | undefined {
       return sub.statusDetail ? `Stopped at the time limit${detail}` : 'Stopped at the time limit; tests not reached count as failed';
     case 'crashed':
       return `The app process crashed${detail}`;
+    case 'unreachable':
+      return `Not graded: ${sub.statusDetail ?? 'the grader could not connect to the app'}. ${NOT_YOUR_CODE}`;
+    case 'grader-error':
+      return `Not graded: the grader itself failed${detail}. ${NOT_YOUR_CODE}`;
   }
+}
+
+/** Said with every status that is the grader's or the machine's problem. */
+export const NOT_YOUR_CODE = 'This is not a problem in the submitted code: grade it again once the grader works.';
+
+/** True when the results say nothing about the code (unreachable, grader-error): no score is a grade. */
+export function notGraded(sub: SubmissionResult): boolean {
+  return NOT_GRADED.includes(sub.status);
 }
 
 /** `file:line` at the start of a load error, e.g. "app.ts:12:5: Expected ';'". */
@@ -145,6 +159,7 @@ export function portableTests(sub: SubmissionResult): TestResult[] {
 /** The portability verdict in one sentence. */
 export function portabilityVerdict(sub: SubmissionResult, run: GradeRun): string {
   if (sub.status === 'load-error') return 'Portability: not checked (the submission did not load).';
+  if (notGraded(sub)) return 'Portability: not checked (the submission was not graded).';
   if (serversOf(run).length < 2) return 'Portability: not checked (graded on one server only).';
   const differing = portableTests(sub);
   if (differing.length === 0) return 'Portability: same results on both servers.';
@@ -161,7 +176,8 @@ function everyAnswerIs501(sub: SubmissionResult): boolean {
 
 /** Advice when nothing passed yet; undefined once something passes. */
 export function whereToStart(sub: SubmissionResult): string | undefined {
-  if (sub.status === 'load-error' || sub.tests.length === 0) return undefined;
+  // Nothing passing because the grader never reached the app says nothing about where the code should start.
+  if (sub.status === 'load-error' || notGraded(sub) || sub.tests.length === 0) return undefined;
   if (sub.tests.some((t) => outcomesOf(t).some((o) => o.status === 'passed'))) return undefined;
   if (everyAnswerIs501(sub)) {
     return 'Every answer was 501 Not Implemented, the starter\'s placeholder. ' +
@@ -171,16 +187,40 @@ export function whereToStart(sub: SubmissionResult): string | undefined {
   return first ? `Start with the first test: ${first.title}.` : undefined;
 }
 
-/** Tests that passed on no server, for class summaries: id → count over submissions that ran tests. */
-export function failureCounts(run: GradeRun): { total: number; tests: Array<{ id: string; title: string; failed: number }> } {
-  const ran = run.submissions.filter((s) => s.tests.length > 0);
-  const byId = new Map<string, { id: string; title: string; failed: number }>();
-  for (const sub of ran) {
+/** True when the test ran nowhere: every outcome was skipped (e.g. this Node lacks node:sqlite). */
+export function skippedEverywhere(test: TestResult): boolean {
+  const list = outcomesOf(test);
+  return list.length > 0 && list.every((o) => o.status === 'skipped');
+}
+
+/** How a test went across a class: the submissions it failed for, out of those it ran for. */
+export interface TestCount {
+  id: string;
+  title: string;
+  /** Submissions where it failed on some server. */
+  failed: number;
+  /** Submissions where it ran on some server: a skipped outcome is neither passed nor failed. */
+  ran: number;
+  /** Why it was skipped, where it was skipped for every submission. */
+  skipReason?: string;
+}
+
+/** Per test, over the submissions that ran tests: how many failed it, how many ran it at all. */
+export function failureCounts(run: GradeRun): { total: number; tests: TestCount[] } {
+  const withTests = run.submissions.filter((s) => s.tests.length > 0);
+  const byId = new Map<string, TestCount>();
+  for (const sub of withTests) {
     for (const test of sub.tests) {
-      const entry = byId.get(test.id) ?? { id: test.id, title: test.title, failed: 0 };
-      if (!passedEverywhere(test)) entry.failed++;
+      const entry = byId.get(test.id) ?? { id: test.id, title: test.title, failed: 0, ran: 0 };
       byId.set(test.id, entry);
+      if (skippedEverywhere(test)) {
+        entry.skipReason ??= outcomesOf(test)[0]?.skipReason ?? 'skipped';
+        continue;
+      }
+      entry.ran++;
+      if (outcomesOf(test).some((o) => o.status === 'failed')) entry.failed++;
     }
   }
-  return { total: ran.length, tests: [...byId.values()] };
+  for (const entry of byId.values()) if (entry.ran > 0) delete entry.skipReason;
+  return { total: withTests.length, tests: [...byId.values()] };
 }

@@ -5,7 +5,7 @@
  * what to go over again in the next lecture.
  */
 import type { GradeRun, SubmissionResult } from '../results/types.ts';
-import { failureCounts, points, portableTests, serversOf, statusLine, TIER_SHORT, tiersOf } from './shared.ts';
+import { failureCounts, notGraded, points, portableTests, serversOf, statusLine, TIER_SHORT, tiersOf } from './shared.ts';
 import type { TerminalOptions } from './terminal-submission.ts';
 import { renderSubmission } from './terminal-submission.ts';
 import type { Style } from './terminal-style.ts';
@@ -14,8 +14,8 @@ import { makeStyle, oneLine, pad, padStart, truncate, width, wrap } from './term
 /** Show at most this many "most failed" tests. */
 const MOST_FAILED = 10;
 
-function statusCell(style: Style, sub: SubmissionResult): string {
-  const text = pad(sub.status, 10);
+function statusCell(style: Style, sub: SubmissionResult, cells: number): string {
+  const text = pad(sub.status, cells);
   return sub.status === 'graded' ? text : sub.status === 'load-error' ? style.red(text) : style.yellow(text);
 }
 
@@ -26,11 +26,13 @@ function table(run: GradeRun, style: Style, cols: number): string[] {
     return p ? `${points(p.score)}/${points(p.max)}`.length : 1;
   })));
   const scoreCells = Math.max(5, ...run.submissions.map((s) => `${points(s.score)}/${points(s.maxScore)}`.length));
+  // "grader-error" is longer than the usual statuses.
+  const statusCells = Math.max(10, ...run.submissions.map((s) => s.status.length));
   // Every column after the name, each with the space before it.
-  const fixed = 1 + 10 + 1 + scoreCells + tierCells.reduce((n, c) => n + 1 + c, 0) + 1 + 4 + 1 + 5;
+  const fixed = 1 + statusCells + 1 + scoreCells + tierCells.reduce((n, c) => n + 1 + c, 0) + 1 + 4 + 1 + 5;
   const nameCells = Math.max(8, Math.min(32, cols - fixed, Math.max(4, ...run.submissions.map((s) => width(oneLine(s.name))))));
 
-  const head = [pad('name', nameCells), pad('status', 10), padStart('score', scoreCells),
+  const head = [pad('name', nameCells), pad('status', statusCells), padStart('score', scoreCells),
     ...tiers.map((t, i) => padStart(TIER_SHORT[t], tierCells[i] ?? 0)), padStart('RMM', 4), padStart('port', 5)].join(' ');
   const lines = [style.bold(head)];
   for (const sub of run.submissions) {
@@ -43,8 +45,9 @@ function table(run: GradeRun, style: Style, cols: number): string[] {
     const loaded = sub.status !== 'load-error';
     lines.push([
       pad(truncate(oneLine(sub.name), nameCells), nameCells),
-      statusCell(style, sub),
-      paint(padStart(`${points(sub.score)}/${points(sub.maxScore)}`, scoreCells)),
+      statusCell(style, sub, statusCells),
+      // Not graded (the grader's problem): no score to show, not a 0.
+      notGraded(sub) ? padStart('–', scoreCells) : paint(padStart(`${points(sub.score)}/${points(sub.maxScore)}`, scoreCells)),
       ...cellsOfTiers,
       padStart(loaded ? String(sub.richardsonLevel) : '–', 4),
       padStart(loaded && serversOf(run).length > 1 ? String(portableTests(sub).length) : '–', 5),
@@ -67,16 +70,20 @@ function problems(run: GradeRun, style: Style, width: number): string[] {
 function mostFailed(run: GradeRun, style: Style, width: number): string[] {
   const { total, tests } = failureCounts(run);
   if (total === 0) return [];
-  const hard = tests.filter((t) => t.failed * 2 > total).sort((a, b) => b.failed - a.failed).slice(0, MOST_FAILED);
-  if (hard.length === 0) return [style.bold('Tests most of the class failed'), '  none: every test passed for at least half the class', ''];
+  // A skipped test neither passed nor failed: it counts against the submissions it ran for only.
+  const hard = tests.filter((t) => t.failed * 2 > t.ran).sort((a, b) => b.failed - a.failed).slice(0, MOST_FAILED);
+  const notRun = tests.filter((t) => t.ran === 0);
+  const skipped = notRun.length === 0 ? [] : wrap(oneLine(`– ${notRun.length} test${notRun.length === 1 ? '' : 's'} not run on this machine: ${notRun[0]?.skipReason ?? 'skipped'}`), width - 2)
+    .map((l) => `  ${style.dim(l)}`);
+  if (hard.length === 0) return [style.bold('Tests most of the class failed'), '  none: every test passed for at least half the class', ...skipped, ''];
   const countCells = `${total}/${total}`.length;
   const lines = [style.bold('Tests most of the class failed')];
   for (const t of hard) {
-    const count = padStart(`${t.failed}/${total}`, countCells);
+    const count = padStart(`${t.failed}/${t.ran}`, countCells);
     lines.push(`  ${style.red(count)}  ${truncate(oneLine(t.title), width - countCells - 4)}`);
     lines.push(`  ${' '.repeat(countCells)}  ${style.dim(truncate(t.id, width - countCells - 4))}`);
   }
-  return [...lines, ''];
+  return [...lines, ...skipped, ''];
 }
 
 export function renderClass(run: GradeRun, options: TerminalOptions): string {

@@ -8,7 +8,7 @@ import type { ExcerptLimits } from './explain.ts';
 import { sameFailure } from './explain.ts';
 import {
   earned, outcomesOf, points, portabilityLines, portabilityVerdict, portableTests, RICHARDSON_LABELS,
-  serversOf, statusLine, TIER_LABELS, TIER_SHORT, tiersOf, whereToStart,
+  notGraded, serversOf, statusLine, TIER_LABELS, TIER_SHORT, tiersOf, whereToStart,
 } from './shared.ts';
 import { failureDetails } from './terminal-details.ts';
 import type { Style } from './terminal-style.ts';
@@ -18,7 +18,7 @@ export interface TerminalOptions {
   color: boolean;
   /** Columns; default 80. */
   width?: number;
-  /** Every failure in full, with the whole transcript. */
+  /** Every test listed (passing ones too) and every failure in full, with the whole transcript. */
   verbose?: boolean;
 }
 
@@ -81,6 +81,11 @@ function statusBlock(ctx: Ctx, sub: SubmissionResult): void {
   if (sub.status === 'load-error') {
     ctx.lines.push('  Nothing could be graded. Fix this first, then run npm run grade again.');
   }
+  if (notGraded(sub)) {
+    // Test by test it would read as a list of the student's failures: it is not.
+    const n = sub.tests.length;
+    ctx.lines.push(...wrap(`No score and no test results are shown: the ${n} test${n === 1 ? '' : 's'} could not check the app (--json has what was tried).`, ctx.width - 2).map((l) => `  ${l}`));
+  }
   ctx.lines.push('');
 }
 
@@ -113,41 +118,81 @@ function blank(ctx: Ctx): void {
   if (ctx.lines.at(-1) !== '') ctx.lines.push('');
 }
 
+/** Passed wherever it ran (a server that skipped it does not count against it). */
+function passed(test: TestResult): boolean {
+  const list = outcomesOf(test);
+  return list.some((o) => o.status === 'passed') && list.every((o) => o.status !== 'failed');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "✓ 25 tests pass on simple and socket": the passing tests of a tier, folded into one line. */
+function foldedPasses(ctx: Ctx, tests: readonly TestResult[], all: boolean): void {
+  const servers = serversOf(ctx.run).filter((s) => tests.some((t) => t.outcomes[s]?.status === 'passed'));
+  const n = tests.length;
+  const text = `${all && n > 1 ? 'all ' : ''}${plural(n, 'test')} pass${n === 1 ? 'es' : ''} on ${servers.join(' and ')} (--verbose lists them)`;
+  const [first, ...rest] = wrap(text, ctx.width - 4);
+  ctx.lines.push(`  ${ctx.style.green('✓')} ${first ?? ''}`, ...rest.map((r) => `    ${r}`));
+}
+
+/**
+ * Test by test per tier. Unless verbose, a tier's passing tests fold into
+ * one line (a full score fits on a screen), and when nothing passes yet only
+ * the first failures are listed: the rest fail the same way.
+ */
 function tiers(ctx: Ctx, sub: SubmissionResult): void {
   const { style } = ctx;
-  const limit = whereToStart(sub) ? DETAILED_WHEN_NOTHING_PASSES : DETAILED_FAILURES;
+  const nothingPasses = whereToStart(sub) !== undefined;
+  const limit = nothingPasses ? DETAILED_WHEN_NOTHING_PASSES : DETAILED_FAILURES;
   let detailed = 0;
   let undetailed = 0;
   for (const tier of tiersOf(ctx.run)) {
     const tests = sub.tests.filter((t) => t.tier === tier);
     if (tests.length === 0) continue;
     const pair = sub.tiers[tier];
-    const total = pair ? `${points(pair.score)}/${points(pair.max)}` : '';
+    const total = pair && pair.max > 0 ? `${points(pair.score)}/${points(pair.max)}` : '–';
     ctx.lines.push(`${style.bold(pad(TIER_LABELS[tier], ctx.width - 8))}${padStart(total, 8)}`);
     const skipped = tests.flatMap(outcomesOf);
     if (skipped.length > 0 && skipped.every((o) => o.status === 'skipped')) {
       // A whole tier this machine cannot run: one line why, not one per test.
       const reason = skipped[0]?.skipReason ?? 'skipped';
       for (const line of wrap(safe(`– not run: ${reason}`), ctx.width - 2)) ctx.lines.push(`  ${style.dim(line)}`);
-      blank(ctx);
       continue;
     }
+    const passing = ctx.verbose ? [] : tests.filter(passed);
+    if (passing.length > 0) foldedPasses(ctx, passing, passing.length === tests.length);
+    let unlisted = 0;
     for (const test of tests) {
-      testLine(ctx, test);
+      if (passing.includes(test)) continue;
       const groups = failureGroups(test);
-      if (groups.length === 0) continue;
-      if (!ctx.verbose && detailed >= limit) {
+      if (groups.length > 0 && !ctx.verbose && detailed >= limit) {
+        // Nothing passes yet: the failures past the first few say nothing new, one line counts them.
+        if (nothingPasses) {
+          unlisted++;
+          continue;
+        }
         undetailed++;
+        testLine(ctx, test);
         continue;
       }
+      testLine(ctx, test);
+      if (groups.length === 0) continue;
       detailed++;
       for (const group of groups) {
         ctx.lines.push(...failureDetails(test, group, { style, width: ctx.width, verbose: ctx.verbose, runSeed: ctx.run.options.seed, ...(ctx.verbose ? {} : { limits: TERMINAL_LIMITS }) }));
       }
       blank(ctx);
     }
-    blank(ctx);
+    if (unlisted > 0) {
+      const which = unlisted === tests.length ? `all ${plural(unlisted, 'test')}` : plural(unlisted, 'more test');
+      ctx.lines.push(`  ${style.red('✗')} ${style.dim(`${which} fail${unlisted === 1 ? 's' : ''} (--verbose lists them)`)}`);
+    }
+    // Tiers that are one folded line each sit together; a tier with failures gets air after it.
+    if (passing.length < tests.length) blank(ctx);
   }
+  blank(ctx);
   if (undetailed > 0) {
     const note = `(${undetailed} more failing test${undetailed === 1 ? '' : 's'} not explained here: fix the ones above first, or run with --verbose)`;
     ctx.lines.push(...wrap(note, ctx.width).map((l) => style.dim(l)), '');
@@ -176,7 +221,9 @@ function scores(ctx: Ctx, sub: SubmissionResult): void {
   const { style } = ctx;
   ctx.lines.push(style.bold('Scores'));
   const row = (label: string, score: number, max: number): string => {
-    const ratio = max > 0 ? score / max : 0;
+    // Nothing to earn there (every test skipped on this machine): not a red 0.
+    if (max === 0) return `  ${pad(label, 12)}${style.dim(`${padStart('–', 6)}   not run`)}`;
+    const ratio = score / max;
     const bar = '█'.repeat(Math.round(ratio * 20)) + '░'.repeat(20 - Math.round(ratio * 20));
     const paint = ratio === 1 ? style.green : ratio === 0 ? style.red : style.yellow;
     return `  ${pad(label, 12)}${padStart(points(score), 6)} / ${pad(points(max), 6)} ${paint(bar)}`;
@@ -198,16 +245,18 @@ export function renderSubmission(sub: SubmissionResult, run: GradeRun, options: 
   const ctx: Ctx = { run, style: makeStyle(options.color), width: Math.max(60, options.width ?? 80), verbose: options.verbose ?? false, lines: [] };
   header(ctx, sub);
   statusBlock(ctx, sub);
+  // Only when nothing passes yet: then it is the first thing to read.
+  const start = whereToStart(sub);
+  if (start) {
+    const [first, ...rest] = wrap(`Where to start: ${start}`, ctx.width - 2);
+    ctx.lines.push(ctx.style.cyan(`→ ${first ?? ''}`), ...rest.map((r) => `  ${ctx.style.cyan(r)}`), '');
+  }
+  if (notGraded(sub)) return ctx.lines.join('\n');
   // A load error is one block: listing every test failed for the same reason says nothing more.
   if (sub.tests.length > 0 && sub.status !== 'load-error') {
     tiers(ctx, sub);
     portability(ctx, sub);
   }
   scores(ctx, sub);
-  const start = whereToStart(sub);
-  if (start) {
-    const [first, ...rest] = wrap(`Where to start: ${start}`, ctx.width - 2);
-    ctx.lines.push(ctx.style.cyan(`→ ${first ?? ''}`), ...rest.map((r) => `  ${ctx.style.cyan(r)}`), '');
-  }
   return ctx.lines.join('\n');
 }

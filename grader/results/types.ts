@@ -22,7 +22,18 @@ export type SubmissionStatus =
   /** Hit the whole-submission wall limit; tests not reached are failed with that reason. */
   | 'timeout'
   /** An app process died on its own (exit, signal, out of memory) at least once. */
-  | 'crashed';
+  | 'crashed'
+  /**
+   * Not graded: the app loaded and its processes kept running, but no request
+   * of any test reached it on some server (every connection failed: a
+   * firewall, a broken loopback, a platform quirk). Not the submission's fault.
+   */
+  | 'unreachable'
+  /** Not graded: the grader itself failed (a test could not run to its check, a worker stopped). Not the submission's fault. */
+  | 'grader-error';
+
+/** Statuses that say nothing about the submitted code: its results are not a grade (exit code 2). */
+export const NOT_GRADED: readonly SubmissionStatus[] = ['unreachable', 'grader-error'];
 
 /** One HTTP request the grader sent, and what came back. */
 export interface Exchange {

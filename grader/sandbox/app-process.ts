@@ -121,7 +121,8 @@ function seconds(ms: number): string {
 /** What a process needs from Windows' environment to start at all (Winsock and the CRT read SystemRoot; temp files). */
 const WINDOWS_ESSENTIALS = ['SystemRoot', 'windir', 'TEMP', 'TMP'];
 
-function minimalEnv(inherit: boolean): NodeJS.ProcessEnv {
+/** The environment an app process gets: a minimal one, or (serve) the parent's without NODE_OPTIONS. */
+export function minimalEnv(inherit: boolean): NodeJS.ProcessEnv {
   if (!inherit) {
     const env: NodeJS.ProcessEnv = { TZ: 'UTC', LANG: 'C.UTF-8' };
     if (process.platform === 'win32') for (const key of WINDOWS_ESSENTIALS) if (process.env[key] !== undefined) env[key] = process.env[key];

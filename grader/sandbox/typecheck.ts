@@ -47,7 +47,9 @@ function where(ts: typeof TS, diagnostic: TS.Diagnostic, entryDir: string): stri
   const file = diagnostic.file;
   if (file === undefined || diagnostic.start === undefined) return '';
   const { line, character } = file.getLineAndCharacterOfPosition(diagnostic.start);
-  return `${relative(entryDir, file.fileName) || basename(file.fileName)}:${line + 1}:${character + 1}: `;
+  // '/' between folders on every platform, as esbuild's load errors and stack locations write them.
+  const shown = relative(entryDir, file.fileName).split(sep).join('/') || basename(file.fileName);
+  return `${shown}:${line + 1}:${character + 1}: `;
 }
 
 export class TypeChecker {

@@ -30,10 +30,13 @@ interface Layout {
 function layOut(layout: Layout): string {
   const root = mkdtempSync(join(tmpdir(), 'gradescope-'));
   roots.push(root);
-  if (layout.source === 'project' && layout.gradeOptions === undefined) symlinkSync(PROJECT, join(root, 'source'), 'dir');
+  // Directories are linked as junctions: Windows makes those without administrator rights (the type is ignored elsewhere).
+  if (layout.source === 'project' && layout.gradeOptions === undefined) symlinkSync(PROJECT, join(root, 'source'), 'junction');
   else mkdirSync(join(root, 'source'));
   if (layout.source === 'project' && layout.gradeOptions !== undefined) {
-    for (const part of ['grader', 'node_modules', 'package.json', 'tsconfig.json']) symlinkSync(join(PROJECT, part), join(root, 'source', part));
+    for (const part of ['grader', 'node_modules', 'package.json', 'tsconfig.json']) {
+      symlinkSync(join(PROJECT, part), join(root, 'source', part), part.endsWith('.json') ? 'file' : 'junction');
+    }
     writeFileSync(join(root, 'source', 'grade-options'), layout.gradeOptions);
   }
   mkdirSync(join(root, 'submission'));
@@ -87,7 +90,9 @@ function asResults(value: unknown): Results {
     expect(t.name).toBeTypeOf('string');
     expect(t.score).toBeTypeOf('number');
     expect(t.max_score).toBeTypeOf('number');
-    expect(['passed', 'failed']).toContain(t.status);
+    // Optional in Gradescope's format: a test skipped on this machine (level 4 without node:sqlite) has none.
+    if (Array.isArray(t.tags) && t.tags.includes('skipped')) expect(t.status).toBeUndefined();
+    else expect(['passed', 'failed']).toContain(t.status);
   }
   return value as Results;
 }

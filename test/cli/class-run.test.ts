@@ -12,9 +12,10 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { GradeRun, SubmissionResult } from '../../grader/results/types.ts';
 import { launchChromium } from '../reports/html/browser.ts';
+import { pwnedPaths } from '../sandbox/helpers.ts';
 
 const HOSTILE = ['throw-at-import', 'loop-at-import', 'exit-in-handler', 'write-file', 'spawn-process', 'worker-thread', 'read-outside', 'fake-score'];
-const PWNED = ['write-file', 'spawn-process', 'worker-thread'].map((name) => `/tmp/todo-wsgi-pwned-${name}`);
+const PWNED = ['write-file', 'spawn-process', 'worker-thread'].flatMap(pwnedPaths);
 
 const dir = mkdtempSync(join(tmpdir(), 'todo-wsgi-class-test-'));
 const classDir = join(dir, 'class');

@@ -27,7 +27,7 @@ test('--watch regrades when a suite in the --tests folder changes, and ends on C
   mkdirSync(tests);
   writeFileSync(join(tests, 'watched.suite.ts'), hiddenSuite(200));
   const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'grader/cli/grade.ts', 'solution', '--watch',
-    '--tests', tests, '--test', 'hidden.', '--server', 'socket'], {
+    '--tests', tests, '--test', 'hidden.', '--server', 'socket', '--verbose'], {
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

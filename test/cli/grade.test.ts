@@ -1,6 +1,7 @@
 // `npm run grade` as a user runs it: a real process, exit codes, one-line errors, files.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -36,6 +37,8 @@ let untyped: Result;
 let chosen: Result;
 let printing: Result;
 let all: Result;
+/** Resets every connection, as a firewall would: the grader is pointed at it instead of the app (TODO_WSGI_CONNECT_TO). */
+const firewall = createServer((socket) => socket.resetAndDestroy());
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'broken'));
@@ -59,7 +62,10 @@ beforeAll(async () => {
   ]);
 }, 180_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  firewall.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 test('exit 0 when every selected test passed', () => {
   expect(solution.stderr).toBe('');
@@ -73,11 +79,34 @@ test('--tier all: level 4 runs on prefork where Node has node:sqlite, and is ski
   expect(all.stdout).toMatch(/servers +simple, socket, prefork/);
   if (process.getBuiltinModule('node:sqlite') !== undefined) {
     expect(all.stdout).toMatch(/^Level 4: state that survives the server +15\/15$/m);
-    expect(all.stdout).toMatch(/✓ prefork/);
+    expect(all.stdout).toMatch(/✓ all \d+ tests pass on prefork/);
   } else {
     expect(all.stdout).toMatch(/^ {2}– not run: level 4 needs node:sqlite, which Node 22\.13\+ has; this is Node/m);
   }
 });
+
+test('a full score fits on one screen; the untouched starter says where to start first', () => {
+  expect(all.stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
+  expect(solution.stdout).toMatch(/✓ all \d+ tests pass on simple and socket/);
+  const start = starter.stdout.indexOf('Where to start');
+  expect(start).toBeGreaterThan(0);
+  expect(start).toBeLessThan(starter.stdout.indexOf('Core: the exercise'));
+});
+
+// On its own, after the others: its app processes are restarted after each connection it loses.
+test('exit 2 when the app cannot be reached, with a line that does not blame the code; the files are written anyway', async () => {
+  const firewallPort = await new Promise<number>((resolve) => firewall.listen(0, '127.0.0.1', () => resolve((firewall.address() as { port: number }).port)));
+  const unreachable = await runGrade(['starter/app.ts', '--tier', 'core', '--json', join(dir, 'unreachable.json')], { NO_COLOR: '1', TODO_WSGI_CONNECT_TO: `127.0.0.1:${firewallPort}` });
+  expect(unreachable.code).toBe(2);
+  const lines = unreachable.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^grade: not graded: the grader could not connect to the app on simple and socket, .* — not a problem in the submitted code$/);
+  expect(unreachable.stdout).toContain('Not graded');
+  // The starter answers 501 everywhere, yet it is not told to start with GET /todos: it was never reached.
+  expect(unreachable.stdout + unreachable.stderr).not.toMatch(/Where to start|Start with GET \/todos|501/);
+  const run = JSON.parse(readFileSync(join(dir, 'unreachable.json'), 'utf8')) as GradeRun;
+  expect(run.submissions[0]?.status).toBe('unreachable');
+}, 120_000);
 
 test('exit 1 when some failed; --json writes the run (folders created as needed)', () => {
   expect(starter.code).toBe(1);

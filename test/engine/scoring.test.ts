@@ -38,6 +38,17 @@ describe('scores', () => {
     expect(richardsonLevel([l1, l2], SERVERS)).toBe(2);
     expect(richardsonLevel([l1, l3], SERVERS)).toBe(1);
   });
+
+  test('Richardson level: a skipped test neither holds a level back nor is evidence for one', () => {
+    const l1 = result('l1', 'core', 1, true, true, 1);
+    const l2 = result('l2', 'core', 1, true, true, 2);
+    const skip = (test: TestResult): TestResult => ({
+      ...test,
+      outcomes: Object.fromEntries(Object.entries(test.outcomes).map(([server, o]) => [server, { ...o, status: 'skipped', score: 0, maxScore: 0 }])),
+    });
+    expect(richardsonLevel([l1, skip(result('l1s', 'core', 1, false, false, 1)), l2], SERVERS)).toBe(2);
+    expect(richardsonLevel([l1, skip(result('l2s', 'core', 1, false, false, 2))], SERVERS)).toBe(1);
+  });
 });
 
 describe('portability', () => {

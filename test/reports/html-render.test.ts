@@ -68,7 +68,7 @@ describe('renderHtml', () => {
   it('summarises the run in the header', () => {
     expect(has('2025-03-14 09:26 UTC')).toBe(true);
     expect(has('v22.12.0')).toBe(true);
-    expect(has('core, 2 (REST extras), 3 (hypermedia &amp; caching)')).toBe(true);
+    expect(has('core, Level 2 (REST extras), Level 3 (hypermedia &amp; caching)')).toBe(true);
     expect(has(/Submissions<\/dt><dd><span class="big">7<\/span>/)).toBe(true);
     expect(has(/Mean score<\/dt><dd><span class="big">[\d.]+ \/ 14 /)).toBe(true);
     expect(has(/Median score<\/dt><dd><span class="big">[\d.]+ \/ 14 /)).toBe(true);

@@ -295,3 +295,43 @@ export function sampleRun(submissions?: SubmissionResult[]): GradeRun {
 export function singleRun(sub: SubmissionResult): GradeRun {
   return sampleRun([sub]);
 }
+
+/** Level 4's tests, which run on prefork only and need node:sqlite. */
+export const LEVEL4_SPECS: ReadonlyArray<Pick<SampleSpec, 'id' | 'title' | 'points' | 'rule'>> = [
+  { id: '4.state.create-then-list', title: 'A created to-do is listed whichever worker answers', points: 5,
+    rule: 'State lives outside the process: every worker sees the same to-dos' },
+  { id: '4.state.delete-everywhere', title: 'A deleted to-do is gone on every worker', points: 5,
+    rule: 'State lives outside the process: every worker sees the same to-dos' },
+];
+
+export const NODE20_SKIP = 'level 4 needs node:sqlite, which Node 22.13+ has; this is Node v20.20.0';
+
+/** The submission as graded on Node 20: level 4's tests skipped on prefork, the rest as given. */
+export function withSkippedLevel4(sub: SubmissionResult): SubmissionResult {
+  const skipped: TestResult[] = LEVEL4_SPECS.map((s) => ({
+    id: s.id, title: s.title, tier: '4', points: s.points, visibility: 'visible', rule: s.rule,
+    outcomes: { prefork: { server: 'prefork', status: 'skipped', score: 0, maxScore: 0, skipReason: NODE20_SKIP, transcript: [], curl: [], durationMs: 0 } },
+  }));
+  return {
+    ...sub,
+    tests: [...sub.tests, ...skipped],
+    tiers: { ...sub.tiers, '4': { score: 0, max: 0 } },
+    servers: { ...sub.servers, prefork: { score: 0, max: 0 } },
+  };
+}
+
+/** A class graded with every tier on Node 20, where level 4 cannot run. */
+export function node20Run(submissions: SubmissionResult[] = [fullMarks(), starterLike(), portability(), timedOut()]): GradeRun {
+  const run = sampleRun(submissions.map(withSkippedLevel4));
+  run.options = { ...run.options, tiers: ['core', '2', '3', '4'], servers: ['simple', 'socket', 'prefork'] };
+  return run;
+}
+
+/** A run where the grader could not reach the app: every request failed to connect. */
+export function unreachableSub(name = 'erin'): SubmissionResult {
+  const tests = SAMPLE_SPECS.map((s) => testResult(s, { kind: 'no-answer', error: 'the app process refused the connection (is it still running?)' }));
+  return submission(name, tests, {
+    status: 'unreachable',
+    statusDetail: 'the grader could not connect to the app on simple and socket, although the app loaded and kept running: no request reached it (connection error: the app process refused the connection (is it still running?))',
+  });
+}

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderTerminal } from '../../grader/reports/terminal.ts';
 import { width } from '../../grader/reports/terminal-style.ts';
-import { crashed, fullMarks, loadError, loadErrorWithTests, portability, sampleRun, singleRun, starterLike, timedOut } from './sample-run.ts';
+import type { SubmissionResult } from '../../grader/results/types.ts';
+import { manySpecs } from './html/runs.ts';
+import { crashed, fullMarks, loadError, loadErrorWithTests, portability, SAMPLE_SPECS, sampleRun, singleRun, starterLike, submission, testResult, timedOut } from './sample-run.ts';
 
 // eslint-disable-next-line no-control-regex
 const ESC = /\u001b/;
@@ -15,12 +17,14 @@ describe('renderTerminal, one submission', () => {
     const text = renderTerminal(singleRun(portability()), { color: false });
     expect(text).toContain('submissions/carol⏎multi-line');
     expect(text).toMatch(/servers\s+simple, socket/);
-    expect(text).toMatch(/tiers\s+core, tier 2, tier 3/);
-    for (const heading of ['Core: the exercise', 'Tier 2: REST extras', 'Tier 3: hypermedia and caching', 'Portability', 'Scores']) {
+    expect(text).toMatch(/tiers\s+core, level 2, level 3/);
+    // The statement's names: core, then Level 2 and Level 3 (starter/README.md's headings).
+    for (const heading of ['Core: the exercise', 'Level 2: REST extras', 'Level 3: hypermedia and caching', 'Portability', 'Scores']) {
       expect(lines(text)).toContainEqual(expect.stringContaining(heading));
     }
-    expect(text).toMatch(/✓ GET \/todos answers 200 with a JSON array\s+✓ simple ✓ socket\s+2\/2/);
     expect(text).toMatch(/± POST with an empty body answers 400, not a crash\s+✓ simple ✗ socket\s+1\/2/);
+    const verbose = renderTerminal(singleRun(portability()), { color: false, verbose: true });
+    expect(verbose).toMatch(/✓ GET \/todos answers 200 with a JSON array\s+✓ simple ✓ socket\s+2\/2/);
     expect(text).toMatch(/total\s+10\.5 \/ 14/);
     expect(text).toMatch(/on simple\s+5\.5 \/ 7/);
     expect(text).toContain('Richardson maturity: level 2 (HTTP verbs and status codes)');
@@ -64,7 +68,9 @@ describe('renderTerminal, one submission', () => {
 
   it('explains the first failures and counts the rest, all of them with verbose', () => {
     const short = renderTerminal(singleRun(starterLike()), { color: false });
-    expect(short).toMatch(/\d+ more failing tests not explained here/);
+    expect(short).toMatch(/✗ 3 more tests fail \(--verbose lists them\)/);
+    expect(short).toMatch(/✗ all 2 tests fail \(--verbose lists them\)/);
+    expect(short.match(/✗ on simple and socket/g)?.length).toBe(3);
     const long = renderTerminal(singleRun(starterLike()), { color: false, verbose: true });
     expect(long).not.toMatch(/more failing tests not explained here/);
     expect(long.match(/✗ on simple and socket/g)?.length).toBe(starterLike().tests.length);
@@ -90,7 +96,8 @@ describe('renderTerminal, one submission', () => {
   });
 
   it('marks hidden tests', () => {
-    expect(renderTerminal(singleRun(fullMarks()), { color: false })).toContain('(hidden)');
+    expect(renderTerminal(singleRun(fullMarks()), { color: false, verbose: true })).toContain('(hidden)');
+    expect(renderTerminal(singleRun(portability()), { color: false })).toContain('(hidden)');
   });
 });
 
@@ -119,7 +126,8 @@ describe('renderTerminal, class run', () => {
   it('has a compact table: name, status, score, tiers, Richardson, portability', () => {
     const table = lines(text);
     const head = table.find((l) => l.startsWith('name'));
-    expect(head).toMatch(/name\s+status\s+score\s+core\s+tier 2\s+tier 3\s+RMM\s+port/);
+    expect(head).toMatch(/name\s+status\s+score\s+core\s+level 2\s+level 3\s+RMM\s+port/);
+    expect(text).not.toMatch(/tier [23]/i);
     expect(table.find((l) => l.startsWith('alice'))).toMatch(/alice\s+graded\s+14\/14\s+10\/10\s+2\/2\s+2\/2\s+3\s+0$/);
     expect(table.find((l) => l.startsWith('carol'))).toMatch(/graded\s+10\.5\/14\s+9\/10\s+1\.5\/2\s+0\/2\s+2\s+2$/);
     expect(table.find((l) => l.startsWith('bob'))).toMatch(/load-error\s+0\/14/);
@@ -162,5 +170,46 @@ describe('renderTerminal, a load error reported with its tests', () => {
     expect(text).toContain('✗ Could not load the submission: app.ts:3:1');
     expect(text).not.toContain('Core: the exercise');
     expect(text).toMatch(/total\s+0 \/ 14/);
+  });
+});
+
+describe('renderTerminal, length: passing tests fold, where to start comes first', () => {
+  /** A full score over a suite the size of the real one (60 tests). */
+  function bigFullMarks(): SubmissionResult {
+    const specs = manySpecs(6);
+    const maxScore = specs.reduce((n, s) => n + s.points, 0);
+    return submission('alice', specs.map((s) => testResult(s, { kind: 'pass' })), { richardsonLevel: 3, maxScore });
+  }
+
+  it('folds a full score into one line per tier: it fits on one screen (30 lines)', () => {
+    const text = renderTerminal(singleRun(bigFullMarks()), { color: false }).trimEnd();
+    expect(lines(text).length).toBeLessThanOrEqual(30);
+    expect(text).toMatch(/^ {2}✓ all 36 tests pass on simple and socket \(--verbose lists them\)$/m);
+    expect(text).toMatch(/^ {2}✓ all 12 tests pass on simple and socket/m);
+    expect(text).not.toContain('GET /todos answers 200 with a JSON array');
+  });
+
+  it('lists every passing test with --verbose', () => {
+    const text = renderTerminal(singleRun(bigFullMarks()), { color: false, verbose: true });
+    expect(text.match(/✓ simple ✓ socket/g)?.length).toBe(60);
+    expect(text).not.toContain('--verbose lists them');
+  });
+
+  it('folds the passing tests of a tier and lists the failing ones', () => {
+    const text = renderTerminal(singleRun(portability()), { color: false });
+    expect(text).toMatch(/^ {2}✓ 5 tests pass on simple and socket/m);
+    expect(text).toMatch(/^ {2}✓ 1 test passes on simple and socket/m);
+    const one = renderTerminal(singleRun(submission('solo', [testResult(SAMPLE_SPECS[0]!, { kind: 'pass' })])), { color: false });
+    expect(one).toMatch(/^ {2}✓ 1 test passes on simple and socket \(--verbose lists them\)$/m);
+    expect(text).not.toMatch(/✓ simple ✓ socket/);
+    expect(text).toMatch(/± PUT \/todos answers 405 with an Allow header/);
+  });
+
+  it('puts where to start before the tests when nothing passes, and only the first failures', () => {
+    const text = renderTerminal(singleRun(starterLike()), { color: false });
+    const start = text.indexOf('Where to start');
+    expect(start).toBeGreaterThan(0);
+    expect(start).toBeLessThan(text.indexOf('Core: the exercise'));
+    expect(text.match(/Where to start/g)).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@
  * Shared helpers for the sandbox tests: temp folders, tiny apps written from
  * strings, app processes that are always killed, and plain HTTP GETs.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { Client, request } from 'undici';
 import { prepareSubmission } from '../../grader/sandbox/prepare.ts';
-import { startAppProcess, type AppProcessHandle, type StartAppOptions } from '../../grader/sandbox/app-process.ts';
+import { minimalEnv, startAppProcess, type AppProcessHandle, type StartAppOptions } from '../../grader/sandbox/app-process.ts';
 import { startPreforkProcess, type PreforkHandle, type PreforkOptions } from '../../grader/sandbox/prefork-process.ts';
 import type { PreparedSubmission } from '../../grader/sandbox/types.ts';
 import type { ServerName } from '../../grader/wsgi/types.ts';
@@ -17,8 +18,26 @@ import type { ServerName } from '../../grader/wsgi/types.ts';
 export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const HOSTILE_DIR = join(PROJECT_DIR, 'test', 'fixtures', 'hostile');
 
+/**
+ * A path as a string literal in generated source: JSON's escaping is valid
+ * TypeScript, so a Windows path's backslashes stay backslashes.
+ */
+export function sourceString(path: string): string {
+  return JSON.stringify(path);
+}
+
 /** The type import every test app starts with (esbuild erases it). */
-export const TYPES = `import type { Environ, ResponseBody, StartResponse } from '${join(PROJECT_DIR, 'grader', 'wsgi', 'types.ts')}';`;
+export const TYPES = `import type { Environ, ResponseBody, StartResponse } from ${sourceString(join(PROJECT_DIR, 'grader', 'wsgi', 'types.ts'))};`;
+
+/**
+ * Where a hostile fixture would create `todo-wsgi-pwned-<name>`: os.tmpdir()
+ * as an app process sees it (its minimal environment may lack TMPDIR), and
+ * as this process sees it.
+ */
+export function pwnedPaths(name: string): string[] {
+  const childTmp = execFileSync(process.execPath, ['-p', "require('node:os').tmpdir()"], { env: minimalEnv(false), encoding: 'utf8' }).trim();
+  return [...new Set([childTmp, tmpdir()].map((dir) => join(dir, `todo-wsgi-pwned-${name}`)))];
+}
 
 const temps: string[] = [];
 

@@ -2,7 +2,7 @@
  * Each hostile submission gets a truthful outcome, and cannot harm the grader,
  * the machine or the other app processes (a bystander keeps serving).
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAppStartError, type AppProcessHandle, type AppStartError } from '../../grader/sandbox/app-process.ts';
@@ -10,12 +10,12 @@ import type { PreforkHandle } from '../../grader/sandbox/prefork-process.ts';
 import { CONFIG_ENV } from '../../grader/sandbox/protocol.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
 import type { ServerName } from '../../grader/wsgi/types.ts';
-import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, removeTemps, start, startPrefork, tempDir, writeFiles, type Ready } from './helpers.ts';
+import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, pwnedPaths, removeTemps, start, startPrefork, tempDir, writeFiles, type Ready } from './helpers.ts';
 
 const NAMES = readdirSync(HOSTILE_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
-const PWNED = ['write-file', 'spawn-process', 'worker-thread', 'sqlite-write'].map((name) => `/tmp/todo-wsgi-pwned-${name}`);
+const PWNED = ['write-file', 'spawn-process', 'worker-thread', 'sqlite-write'].flatMap(pwnedPaths);
 
 let work: string;
 let bystander: AppProcessHandle;
@@ -94,7 +94,7 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
   it.each(['write-file', 'spawn-process', 'worker-thread'])('%s: denied, the request fails with 500, nothing is created', async (name) => {
     const app = await start(hostile[name]!, server);
     await expectDenied(app);
-    expect(existsSync(`/tmp/todo-wsgi-pwned-${name}`)).toBe(false);
+    for (const path of pwnedPaths(name)) expect(existsSync(path), path).toBe(false);
     expect(app.alive).toBe(true);
   });
 
@@ -104,13 +104,16 @@ describe.each(['simple', 'prefork'] as const)('hostile submissions on %s', (serv
     async (how) => {
       const app = await start(hostile['sqlite-write']!, server);
       await expectDenied(app, `/?${how}`);
-      expect(existsSync('/tmp/todo-wsgi-pwned-sqlite-write')).toBe(false);
+      for (const path of pwnedPaths('sqlite-write')) expect(existsSync(path), path).toBe(false);
     },
   );
 
   it('reading outside its folder is denied; its own folder is readable', async () => {
     const app = await start(hostile['read-outside']!, server);
-    await expectDenied(app, `/?${encodeURIComponent('/etc/hostname')}`);
+    // A file of the machine's, outside the submission (a temporary one: there on every platform).
+    const outside = join(tempDir(), 'secret.txt');
+    writeFileSync(outside, 'the grader\'s\n');
+    await expectDenied(app, `/?${encodeURIComponent(outside)}`);
     await expectDenied(app, `/?${encodeURIComponent(join(PROJECT_DIR, 'grader', 'suite', 'define.ts'))}`);
     await expectDenied(app, `/?${encodeURIComponent(join(HOSTILE_DIR, 'fake-score', 'app.ts'))}`);
     const own = await get(app, `/?${encodeURIComponent(join(HOSTILE_DIR, 'read-outside', 'data.txt'))}`);

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { META_FILE, bundleSubmission, prepareSubmission } from '../../grader/sandbox/prepare.ts';
-import { PROJECT_DIR, TYPES, removeTemps, tempDir, writeFiles } from './helpers.ts';
+import { PROJECT_DIR, TYPES, removeTemps, sourceString, tempDir, writeFiles } from './helpers.ts';
 
 let src: string;
 let out: string;
@@ -49,7 +49,7 @@ describe('prepareSubmission', () => {
 
   it('bundles multi-file submissions, keeps node builtins external, erases type-only imports', async () => {
     const dir = writeFiles(join(src, 'multi'), {
-      'app.ts': `import { greet } from './lib/greet.ts';\nimport { hostname } from 'os';\nimport { join } from 'node:path';\nimport type { Environ } from '${join(PROJECT_DIR, 'grader', 'wsgi', 'types.ts')}';\nexport function application(e: Environ) { return [greet(join('a', typeof hostname))]; }\n`,
+      'app.ts': `import { greet } from './lib/greet.ts';\nimport { hostname } from 'os';\nimport { join } from 'node:path';\nimport type { Environ } from ${sourceString(join(PROJECT_DIR, 'grader', 'wsgi', 'types.ts'))};\nexport function application(e: Environ) { return [greet(join('a', typeof hostname))]; }\n`,
       'lib/greet.ts': `import data from './data.json';\nexport const greet = (name: string) => new TextEncoder().encode(data.greeting + name);\n`,
       'lib/data.json': '{ "greeting": "hi " }',
     });
@@ -86,7 +86,8 @@ describe('prepareSubmission', () => {
     const dir = writeFiles(join(src, 'carol smith (2)'), { 'app.ts': APP });
     const result = await prepareSubmission(dir, out);
     expect(result).toMatchObject({ ok: true, name: 'carol smith (2)' });
-    expect(result.ok && result.bundlePath).toMatch(/\/carol_smith__2_-[0-9a-f]{8}\/app\.cjs$/);
+    // Separators are the platform's: either kind.
+    expect(result.ok && result.bundlePath).toMatch(/[\\/]carol_smith__2_-[0-9a-f]{8}[\\/]app\.cjs$/);
   });
 });
 
@@ -121,7 +122,7 @@ describe('load errors, one line each', () => {
 
   it('an import reaching outside the folder (the grader\'s tests, say)', async () => {
     const suite = join(PROJECT_DIR, 'grader', 'suite', 'define.ts');
-    const dir = writeFiles(join(src, 'outside'), { 'app.ts': `import * as tests from '${suite}';\nexport const application = tests;\n` });
+    const dir = writeFiles(join(src, 'outside'), { 'app.ts': `import * as tests from ${sourceString(suite)};\nexport const application = tests;\n` });
     expect(await loadError(dir)).toBe(
       `app.ts:1:24: import "${suite}" reaches outside the submission's folder — keep every file the app imports inside it`,
     );
@@ -152,7 +153,10 @@ describe('load errors, one line each', () => {
 
   it('a symbolic link pointing outside the folder', async () => {
     const dir = writeFiles(join(src, 'linker'), { 'app.ts': APP });
-    symlinkSync('/etc/hostname', join(dir, 'hostname'));
+    // A file of the machine's, outside the submission (a temporary one: the same on every platform).
+    const outside = join(tempDir(), 'hostname');
+    writeFileSync(outside, 'grader-host\n');
+    symlinkSync(outside, join(dir, 'hostname'));
     expect(await loadError(dir)).toBe('hostname is a symbolic link to a place outside the submission — copy the file in instead');
   });
 });

@@ -57,7 +57,7 @@ async function bundle(sourceDir: string): Promise<Bundle> {
     async fresh() {
       const module = { exports: {} as { application?: Application } };
       evaluate(requireHere, module, module.exports);
-      if (typeof module.exports.application !== 'function') throw new Error(`${sourceDir}/app.ts exports no application`);
+      if (typeof module.exports.application !== 'function') throw new Error(`${join(sourceDir, 'app.ts')} exports no application`);
       return module.exports.application;
     },
   };

@@ -20,6 +20,7 @@ import { attachRecords } from '../../suite/runtime/context.ts';
 import type { GradingContext } from '../../suite/runtime/context.ts';
 import { HangLedger } from '../../suite/runtime/hang-ledger.ts';
 import { createClient, type AppClient } from '../../suite/runtime/http.ts';
+import { Reachability } from './reachability.ts';
 import { Semaphore } from './semaphore.ts';
 
 export interface LiveApp {
@@ -44,6 +45,8 @@ export interface PoolSettings {
   sandbox: boolean;
   /** Most processes at once (prefork: pools of workers). */
   size: number;
+  /** host:port to connect to instead of each process (see GradeOptions.connectTo). */
+  connectTo?: string;
 }
 
 /** The grader's reading of a startAppProcess() rejection. */
@@ -84,6 +87,8 @@ const starts = new Semaphore(2);
 export class AppPool {
   /** What requests did to this pool's processes, across tests (see hang-ledger.ts). */
   readonly ledger = new HangLedger();
+  /** Whether any request reached this pool's processes (see reachability.ts). */
+  readonly reach: Reachability;
   private readonly idle: LiveApp[] = [];
   private readonly all = new Set<LiveApp>();
   private readonly slots: Semaphore;
@@ -97,6 +102,7 @@ export class AppPool {
   constructor(settings: PoolSettings) {
     this.settings = settings;
     this.slots = new Semaphore(settings.size);
+    this.reach = new Reachability(settings.server);
   }
 
   /**
@@ -164,6 +170,7 @@ export class AppPool {
     live.pending = [];
     if (contexts.length === 0) return;
     const records = await live.handle.drainRecords().catch(() => []);
+    this.reach.noteRecords(records.length);
     attachRecords(contexts, records);
   }
 
@@ -201,7 +208,9 @@ export class AppPool {
         starts.release();
       }
     }
-    const live: LiveApp = { handle, client: createClient(handle.url, () => handle.connect()), pending: [], used: false };
+    // connectTo (tests of an unreachable app only): plain TCP to that address instead of the app's listener.
+    const client = this.settings.connectTo === undefined ? createClient(handle.url, () => handle.connect()) : createClient(`http://${this.settings.connectTo}`);
+    const live: LiveApp = { handle, client, pending: [], used: false };
     if (isPrefork(handle)) live.restartWorker = (worker) => handle.killWorker(worker);
     this.all.add(live);
     return live;

@@ -30,6 +30,8 @@ export interface CaseSubmission {
   startFailed(error: unknown): Failure;
   /** The app's process ended while a test ran. */
   crashed(reason: string): void;
+  /** The grader itself failed while a test ran (not the submission's fault). */
+  graderFailed(reason: string): void;
   /** Throws when the submission's time is up. */
   readonly checkDeadline: () => void;
 }
@@ -82,7 +84,10 @@ function crashFailure(exit: ExitInfo): Failure {
 
 function unexpectedFailure(error: unknown): Failure {
   const message = error instanceof Error ? error.message : String(error);
-  return { message: `the test could not finish: ${message}` };
+  return {
+    message: `the grader failed: the test could not finish: ${message}`,
+    why: 'The test itself threw, before it could check the app: a problem in the grader, not in the submitted code.',
+  };
 }
 
 export async function runCase(submission: CaseSubmission, pool: AppPool | undefined, test: CollectedTest, server: ServerName): Promise<RanCase> {
@@ -96,6 +101,9 @@ export async function runCase(submission: CaseSubmission, pool: AppPool | undefi
   // An app that hangs or ends on every request gets no more: no process is started for a test it would fail anyway.
   const tripped = pool.ledger.tripped;
   if (tripped !== undefined) return ran({ message: tripped, why: test.spec.rule, hint: test.spec.hint });
+  // No request has reached this server's app so far, however many were sent: the rest would not either.
+  const unreachable = pool.reach.tripped;
+  if (unreachable !== undefined) return ran(unreachable);
 
   let live: LiveApp;
   try {
@@ -142,12 +150,18 @@ export async function runCase(submission: CaseSubmission, pool: AppPool | undefi
     live.used = true;
     await test.body(context);
   } catch (error) {
-    failure = isGradeFailure(error) ? error.failure : unexpectedFailure(error);
+    if (isGradeFailure(error)) failure = error.failure;
+    else {
+      failure = unexpectedFailure(error);
+      submission.graderFailed(`${test.spec.id} on ${server}: ${failure.message}`);
+    }
   }
   const durationMs = Math.round(performance.now() - started);
 
   if (!live.pending.includes(context)) live.pending.push(context);
   if (context.transportError?.kind === 'timeout' || !reloaded) {
+    // Connected, or the app was being reset: not a failure to reach it.
+    pool.reach.noteTest({ answered: answeredAny(context) });
     // Stuck in a loop, or its app would not reload: this process is of no more use. One that
     // cannot even answer the grader is stuck for good: the same requests will hang a new app too.
     if (context.hungSequence !== undefined && !(await live.handle.responsive(STUCK_PROBE_MS))) {
@@ -160,13 +174,22 @@ export async function runCase(submission: CaseSubmission, pool: AppPool | undefi
       submission.crashed(exit.reason);
       failure = crashFailure(exit);
       if (context.failedRoute !== undefined) pool.ledger.crashed(context.failedRoute, test.spec.id);
+    } else {
+      // Still alive after the connection failed: the app did not end it; maybe nothing reached the app at all.
+      pool.reach.noteTest({ answered: answeredAny(context), ...(context.transportError?.kind === 'connection' ? { connectError: context.transportError.message } : {}) });
     }
     // A process that dropped a connection is not trusted with the next test.
     await pool.discard(live, true);
   } else {
+    pool.reach.noteTest({ answered: answeredAny(context) });
     pool.release(live);
   }
   return ran(failure, durationMs, context);
+}
+
+/** Whether some request of the test got a response (the transcript keeps each exchange's first and last few). */
+function answeredAny(context: GradingContext): boolean {
+  return context.transcript.exchanges().some((exchange) => exchange.response !== undefined);
 }
 
 /** The result of a test, once every record that could arrive has. */

@@ -12,6 +12,7 @@ import { formatDuration } from '../../suite/runtime/http.ts';
 import type { ServerName } from '../../wsgi/types.ts';
 import type { CaseMeta, ModuleMeta, SubmissionConfig, SubmissionFlags } from '../protocol.ts';
 import { AppPool, startFailureOf } from './app-pool.ts';
+import { unreachableDetail } from './reachability.ts';
 import { finishCase } from './run-case.ts';
 import type { CaseSubmission, RanCase } from './run-case.ts';
 import type { EarlyStarts } from './early.ts';
@@ -58,6 +59,7 @@ export class SubmissionState implements CaseSubmission {
         sandbox: this.config.sandbox,
         // A prefork pool is already a master and its workers.
         size: server === 'prefork' ? 1 : this.config.processesPerServer,
+        ...(this.config.connectTo === undefined ? {} : { connectTo: this.config.connectTo }),
       });
       this.pools.set(server, pool);
     }
@@ -100,6 +102,11 @@ export class SubmissionState implements CaseSubmission {
     this.flags.crashed ??= reason;
   }
 
+  /** The grader failed (not the app): the submission is not graded. */
+  graderFailed(reason: string): void {
+    this.flags.graderError ??= reason;
+  }
+
   /** Keep a test's outcome; `order` is its place in the suites, so results never depend on timing. */
   record(order: number, ran: RanCase): void {
     this.ran.push({ order, ran });
@@ -109,6 +116,9 @@ export class SubmissionState implements CaseSubmission {
     const pools = [...this.pools.values()];
     // Closing settles every process: the last records arrive before results are made.
     await Promise.allSettled(pools.map((pool) => pool.close()));
+    // Only now: the records of the last processes count as contact too.
+    const unreachable = pools.flatMap((pool) => pool.reach.verdict ?? []);
+    if (unreachable.length > 0) this.flags.unreachable ??= unreachableDetail(unreachable);
     const cases = withoutPassingEnvirons(this.ran.sort((a, b) => a.order - b.order).map((entry) => finishCase(entry.ran)));
     // vitest keeps every test (and so this object) until the run ends: let the transcripts go.
     this.ran.length = 0;

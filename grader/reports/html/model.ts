@@ -3,7 +3,7 @@
  * (one short string of cell states per submission), and the per-submission
  * details (transcripts, output) the page parses only when a cell is opened.
  */
-import { TIERS } from '../../results/types.ts';
+import { NOT_GRADED, TIERS } from '../../results/types.ts';
 import { SERVER_NAMES } from '../../wsgi/types.ts';
 import type {
   GradeRun,
@@ -99,9 +99,12 @@ function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-/** Every submission counts, a load error as the zero it scored. */
+/**
+ * Every graded submission counts, a load error as the zero it scored; one
+ * not graded (unreachable, grader error) has no grade to count.
+ */
 export function classStats(run: GradeRun): ClassStats {
-  const subs = run.submissions;
+  const subs = run.submissions.filter((s) => !NOT_GRADED.includes(s.status));
   const shares = subs.map((s) => shareOf(s.score, s.maxScore));
   const scores = subs.map((s) => s.score);
   const maxes = new Set(subs.map((s) => s.maxScore));

@@ -9,13 +9,15 @@ import { histogramSvg } from './histogram.ts';
 import { classStats } from './model.ts';
 import type { PageModel } from './model.ts';
 
+/** The statement's names (starter/README.md): core, then Level 2 to Level 4. */
 const TIER_NAMES: Record<string, string> = {
   core: 'core',
-  '2': '2 (REST extras)',
-  '3': '3 (hypermedia & caching)',
+  '2': 'Level 2 (REST extras)',
+  '3': 'Level 3 (hypermedia & caching)',
+  '4': 'Level 4 (state across processes)',
 };
 
-const STATUS_ORDER: SubmissionStatus[] = ['graded', 'load-error', 'timeout', 'crashed'];
+const STATUS_ORDER: SubmissionStatus[] = ['graded', 'load-error', 'timeout', 'crashed', 'unreachable', 'grader-error'];
 
 /** "2025-03-14 09:26 UTC"; a date the browser cannot parse is shown as given. */
 export function formatRunDate(iso: string): string {
@@ -60,7 +62,7 @@ export function renderSummary(run: GradeRun, model: PageModel): string {
     ['Node', escapeHtml(run.node)],
     ['Tiers', escapeHtml(tiers)],
     ['Servers', escapeHtml(model.servers.join(', '))],
-    ['Submissions', `<span class="big">${stats.count}</span>${byStatus ? ` <span class="muted">(${escapeHtml(byStatus)})</span>` : ''}`],
+    ['Submissions', `<span class="big">${run.submissions.length}</span>${byStatus ? ` <span class="muted">(${escapeHtml(byStatus)})</span>` : ''}`],
     ['Mean score', `<span class="big">${scoreText(stats.meanShare, stats.meanScore, stats.commonMax)}</span>`],
     ['Median score', `<span class="big">${scoreText(stats.medianShare, stats.medianScore, stats.commonMax)}</span>`],
     ['Tests', `${model.tests.length}${hidden > 0 ? ` (${hidden} hidden)` : ''}`],

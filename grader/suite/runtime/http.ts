@@ -274,7 +274,10 @@ function sendThroughClient(client: AppClient, request: PreparedRequest, timeoutM
       settle({ ok: false, error });
       abort?.(new Error(error.message));
     };
-    const cancelDeadline = startDeadline(timeoutMs, (waited) => stop({ kind: 'timeout', message: noAnswer(waited) }), mayWaitLonger);
+    // undici calls onConnect once the request is written to a connected socket: before that, the app never saw it.
+    const cancelDeadline = startDeadline(timeoutMs, (waited) => stop(abort === undefined
+      ? { kind: 'connection', message: `could not connect to the app process within ${formatDuration(waited)}` }
+      : { kind: 'timeout', message: noAnswer(waited) }), mayWaitLonger);
     const handler: Dispatcher.DispatchHandler = {
       onConnect(abortRequest) {
         abort = abortRequest;

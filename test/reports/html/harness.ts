@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { GradeRun } from '../../../grader/results/types.ts';
 import { renderHtml } from '../../../grader/reports/html/index.ts';
+import { launchChromium } from './browser.ts';
 
 export interface OpenedPage {
   page: Page;
@@ -52,4 +54,26 @@ export async function openRun(browser: Browser, files: PageFiles, run: GradeRun)
 /** Names of the body rows, top to bottom, as shown. */
 export function rowNames(page: Page): Promise<string[]> {
   return page.$$eval('.mbody .mrow:not([hidden]) button.who', (els) => els.map((e) => e.textContent ?? ''));
+}
+
+/**
+ * Chromium and page files for the tests of one file or describe block:
+ * launched before its tests, closed and removed after them.
+ */
+export function pageSession(): { open(run: GradeRun): Promise<OpenedPage> } {
+  let browser: Browser | undefined;
+  const files = new PageFiles();
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    files.remove();
+  });
+  return {
+    open(run) {
+      if (browser === undefined) throw new Error('Chromium is not launched yet');
+      return openRun(browser, files, run);
+    },
+  };
 }

@@ -13,10 +13,15 @@ var S = servers.length;
 var SYMBOL = { p: '\u2713', f: '\u2717', s: '\u2013', '-': '\u00b7' };
 var WORD = { p: 'passed', f: 'failed', s: 'skipped', '-': 'not run' };
 var STATE_OF = { passed: 'p', failed: 'f', skipped: 's' };
-var STATUS_TEXT = { graded: 'graded', 'load-error': '\u26a0 load error', timeout: '\u26a0 timeout', crashed: '\u26a0 crashed' };
+var STATUS_TEXT = {
+  graded: 'graded', 'load-error': '\u26a0 load error', timeout: '\u26a0 timeout', crashed: '\u26a0 crashed',
+  unreachable: '\u26a0 not graded: app unreachable', 'grader-error': '\u26a0 not graded: grader error',
+};
+// The grader's or the machine's problem, not the code's: their score is no grade.
+var NOT_GRADED = { unreachable: true, 'grader-error': true };
 var TIER_ORDER = ['core', '2', '3', '4'];
-var TIER_TEXT = { core: 'Core', '2': 'Tier 2 \u00b7 REST extras', '3': 'Tier 3 \u00b7 hypermedia & caching', '4': 'Level 4 \u00b7 state across processes' };
-var TIER_SHORT = { core: 'Core', '2': 'Tier 2', '3': 'Tier 3', '4': 'Level 4' };
+var TIER_TEXT = { core: 'Core', '2': 'Level 2 \u00b7 REST extras', '3': 'Level 3 \u00b7 hypermedia & caching', '4': 'Level 4 \u00b7 state across processes' };
+var TIER_SHORT = { core: 'Core', '2': 'Level 2', '3': 'Level 3', '4': 'Level 4' };
 var SVG_NS = 'http://www.w3.org/2000/svg';
 
 function el(tag, cls, text) {

@@ -109,13 +109,18 @@ var rowEls = rows.map(function (row, r) {
   line.appendChild(st);
 
   var sc = cell('cell', 'mc-score');
-  sc.appendChild(el('span', 'score-text', fmtNum(row.score) + '\u2009/\u2009' + fmtNum(row.maxScore)));
-  var bar = el('span', 'score-bar');
-  var fill = el('span', 'score-fill');
-  fill.style.width = (share(row.score, row.maxScore) * 100).toFixed(1) + '%';
-  bar.appendChild(fill);
-  sc.appendChild(bar);
-  sc.title = pct(share(row.score, row.maxScore)) + ' of the maximum';
+  if (NOT_GRADED[row.status]) {
+    sc.appendChild(el('span', 'score-text', '\u2013'));
+    sc.title = 'Not graded: not a problem in the submitted code';
+  } else {
+    sc.appendChild(el('span', 'score-text', fmtNum(row.score) + '\u2009/\u2009' + fmtNum(row.maxScore)));
+    var bar = el('span', 'score-bar');
+    var fill = el('span', 'score-fill');
+    fill.style.width = (share(row.score, row.maxScore) * 100).toFixed(1) + '%';
+    bar.appendChild(fill);
+    sc.appendChild(bar);
+    sc.title = pct(share(row.score, row.maxScore)) + ' of the maximum';
+  }
   line.appendChild(sc);
 
   var lv = cell('cell', 'mc-level', 'L' + row.richardson);

@@ -190,7 +190,7 @@ function openSubmission(r) {
   defList(s, [
     ['Status', STATUS_TEXT[d.status] || d.status],
     ['Detail', d.statusDetail, 'mono'],
-    ['Score', fmtNum(row.score) + ' / ' + fmtNum(row.maxScore) + ' (' + pct(share(row.score, row.maxScore)) + ')'],
+    ['Score', NOT_GRADED[row.status] ? 'none: not graded (not a problem in the submitted code)' : fmtNum(row.score) + ' / ' + fmtNum(row.maxScore) + ' (' + pct(share(row.score, row.maxScore)) + ')'],
     ['Richardson', 'level ' + row.richardson],
     ['Duration', (d.durationMs / 1000).toFixed(1) + ' s'],
   ]);
@@ -198,7 +198,8 @@ function openSubmission(r) {
   TIER_ORDER.forEach(function (t) { if (d.tiers[t]) parts.push([TIER_TEXT[t], d.tiers[t]]); });
   servers.forEach(function (n) { if (d.servers[n]) parts.push(['on ' + n, d.servers[n]]); });
   if (parts.length > 0) {
-    defList(section('Points'), parts.map(function (p) { return [p[0], fmtNum(p[1].score) + ' / ' + fmtNum(p[1].max)]; }));
+    // Nothing to earn (every test skipped on this machine) is "not run", not 0 / 0.
+    defList(section('Points'), parts.map(function (p) { return [p[0], p[1].max === 0 ? 'not run' : fmtNum(p[1].score) + ' / ' + fmtNum(p[1].max)]; }));
   }
   if (row.portability.length > 0) {
     var ps = section('Passes on one server only');
