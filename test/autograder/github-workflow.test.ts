@@ -146,7 +146,7 @@ describe('grade.yml', () => {
     expect(s).toMatch(/### Failing tests \(\d+\)/);
     expect(s).toContain('DELETE /todos/&lt;id&gt; answers 204');
     expect(s).toContain('- **why**: Status codes: 204 No Content');
-    expect(s).toMatch(/- \*\*hint\*\*: start\\_response/);
+    expect(s).toMatch(/- \*\*hint\*\*: \S*startResponse/);
     expect(s).toMatch(new RegExp(`- \\*\\*where\\*\\*: app\\.ts line ${throwLine}`));
     expect(s).toContain(`Commit \`${failingCommit.slice(0, 12)}\``);
     expect(failing.outputs).toMatchObject({ result: 'failed', 'max-score': '60' });
