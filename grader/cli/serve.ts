@@ -14,11 +14,12 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isAppStartError, startAppProcess, type AppProcessHandle, type StartAppOptions } from '../sandbox/app-process.ts';
 import { isInside } from '../sandbox/confine-imports.ts';
 import { startPreforkProcess } from '../sandbox/prefork-process.ts';
-import { DATABASE_KEY } from '../wsgi/types.ts';
+import { DATABASE_KEY } from '../servers/names.ts';
 import { bundleSubmission, type PreparedWithInputs } from '../sandbox/prepare.ts';
 import { versionLine } from './command-line.ts';
 import { USAGE, UsageError, parseServeArgs, type ServeArgs } from './serve-args.ts';
 import { SourceWatcher } from './serve-watch.ts';
+import { errorMessage } from '../common/error-message.ts';
 
 /** Exit code for a mistake the user can fix (bad option, app that does not load). */
 const USER_ERROR = 2;
@@ -38,7 +39,7 @@ function shown(path: string): string {
 
 /** A start failure as one line; listen errors in words a student can act on. */
 function startProblem(error: unknown, args: ServeArgs, port: number): string {
-  if (!isAppStartError(error)) return error instanceof Error ? error.message : String(error);
+  if (!isAppStartError(error)) return errorMessage(error);
   switch (error.code) {
     case 'EADDRINUSE':
       return `port ${port} is in use — try --port ${port === 65535 ? 8000 : port + 1}`;
@@ -245,6 +246,6 @@ async function main(argv: readonly string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Not a user mistake: still one line, but a distinct exit code.
-  complain(error instanceof Error ? error.message : String(error));
+  complain(errorMessage(error));
   process.exit(1);
 });

@@ -13,6 +13,7 @@ import { Agent, request } from 'undici';
 import { startAppProcess, type AppProcessHandle } from '../sandbox/app-process.ts';
 import { startPreforkProcess } from '../sandbox/prefork-process.ts';
 import { prepareSubmission } from '../sandbox/prepare.ts';
+import { errorMessage } from '../common/error-message.ts';
 
 export interface DemoOptions {
   /** Concurrent requests sent to each server. */
@@ -58,7 +59,7 @@ async function fire(url: string, count: number, ms: number): Promise<{ timings: 
             ...(typeof body.pid === 'number' ? { pid: body.pid } : {}),
           };
         } catch (error) {
-          return { index: i + 1, ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) };
+          return { index: i + 1, ms: performance.now() - started, error: errorMessage(error) };
         }
       }),
     );

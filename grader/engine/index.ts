@@ -11,7 +11,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GradeRun, SandboxReport, ServerName, SubmissionResult } from '../results/types.ts';
-import { DEFAULT_TEST_SERVERS } from '../wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../servers/names.ts';
 import type { TypeChecker } from '../sandbox/typecheck.ts';
 import type { PreparedSubmission } from '../sandbox/types.ts';
 import { ensureRuntimeBundle } from '../sandbox/runtime-bundle.ts';

@@ -15,13 +15,14 @@ import { join } from 'node:path';
 import { startAppProcess } from '../../sandbox/app-process.ts';
 import { startPreforkProcess, type PreforkHandle } from '../../sandbox/prefork-process.ts';
 import type { AppHandle, AppStartFailure, CapturedOutput } from '../../sandbox/types.ts';
-import { DATABASE_KEY, type ServerName } from '../../wsgi/types.ts';
+import { DATABASE_KEY, type ServerName } from '../../servers/names.ts';
 import { attachRecords } from '../../suite/runtime/context.ts';
 import type { GradingContext } from '../../suite/runtime/context.ts';
 import { HangLedger } from '../../suite/runtime/hang-ledger.ts';
 import { createClient, type AppClient } from '../../suite/runtime/http.ts';
 import { Reachability } from './reachability.ts';
 import { Semaphore } from './semaphore.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 export interface LiveApp {
   handle: AppHandle;
@@ -71,7 +72,7 @@ export function startFailureOf(error: unknown): AppStartFailure {
   if (isStartFailure(error)) return { kind: error.kind, message: error.message };
   const nested = typeof error === 'object' && error !== null ? (error as { failure?: unknown }).failure : undefined;
   if (isStartFailure(nested)) return { kind: nested.kind, message: nested.message };
-  return { kind: 'exited', message: `the app process could not start: ${error instanceof Error ? error.message : String(error)}` };
+  return { kind: 'exited', message: `the app process could not start: ${errorMessage(error)}` };
 }
 
 function isPrefork(handle: AppHandle): handle is PreforkHandle {
