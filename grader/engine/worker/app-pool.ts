@@ -12,10 +12,10 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAppProcess } from '../../sandbox/app-process.ts';
-import { startPreforkProcess, type PreforkHandle } from '../../sandbox/prefork-process.ts';
+import type { PreforkHandle } from '../../sandbox/prefork-process.ts';
+import { startApp } from '../../sandbox/start-app.ts';
 import type { AppHandle, AppStartFailure, CapturedOutput } from '../../sandbox/types.ts';
-import { DATABASE_KEY, type ServerName } from '../../servers/names.ts';
+import type { ServerName } from '../../servers/names.ts';
 import { attachRecords } from '../../suite/runtime/context.ts';
 import type { GradingContext } from '../../suite/runtime/context.ts';
 import { HangLedger } from '../../suite/runtime/hang-ledger.ts';
@@ -50,7 +50,7 @@ export interface PoolSettings {
   connectTo?: string;
 }
 
-/** The grader's reading of a startAppProcess() rejection. */
+/** The grader's reading of a startApp() rejection. */
 export class StartFailed extends Error {
   override readonly name = 'StartFailed';
   readonly failure: AppStartFailure;
@@ -226,14 +226,9 @@ export class AppPool {
       startTimeoutMs: this.settings.startTimeoutMs,
       sandbox: this.settings.sandbox,
     };
-    if (this.settings.server !== 'prefork') return startAppProcess(options);
+    if (this.settings.server !== 'prefork') return startApp(options);
     // One database folder per submission, kept across pool restarts: what survives a restart is the point of Level 4.
     this.dataDir ??= realpathSync(mkdtempSync(join(tmpdir(), 'todo-wsgi-db-')));
-    return startPreforkProcess({
-      ...options,
-      workers: GRADING_WORKERS,
-      writableDir: this.dataDir,
-      environ: { [DATABASE_KEY]: join(this.dataDir, 'todo.sqlite') },
-    });
+    return startApp({ ...options, workers: GRADING_WORKERS, dataDir: this.dataDir });
   }
 }
