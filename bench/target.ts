@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startServer, isServerName } from '../grader/servers/index.ts';
+import { startServer, isInProcessServerName } from '../grader/servers/index.ts';
 import type { Application } from '../grader/wsgi/types.ts';
 
 /** The same small to-do JSON reply for every target. */
@@ -31,7 +31,7 @@ async function main(name: string): Promise<void> {
     });
     return;
   }
-  if (!isServerName(name)) throw new Error(`unknown target "${name}": use bare, simple or socket`);
+  if (!isInProcessServerName(name)) throw new Error(`unknown target "${name}": use bare, simple or socket`);
   // No request log: the benchmark measures serving, not writing to stderr.
   const running = await startServer(name, todoApp, { log: () => {} });
   process.stdout.write(`${running.url}\n`);

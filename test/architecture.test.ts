@@ -12,6 +12,7 @@ const GRADER = fileURLToPath(new URL('../grader/', import.meta.url));
 
 /** Bottom to top: a folder may import from its own layer and those before it. */
 const LAYERS: ReadonlyArray<readonly string[]> = [
+  ['common'],
   ['wsgi'],
   ['servers'],
   ['results'],
@@ -66,6 +67,11 @@ describe('grader/ layering', () => {
       }
     }
     expect(upward).toEqual([]);
+  });
+
+  it('keeps wsgi/ (the contract students read) free of the rest of the grader', () => {
+    const outside = [...graph].flatMap(([file, targets]) => (name(file).startsWith('wsgi/') ? targets.filter((t) => !name(t).startsWith('wsgi/')).map((t) => `${name(file)} → ${name(t)}`) : []));
+    expect(outside).toEqual([]);
   });
 
   it('has no import cycle', () => {

@@ -5,7 +5,7 @@
  */
 import type { ServerName, Tier } from '../results/types.ts';
 import { TIERS } from '../results/types.ts';
-import { SERVER_NAMES } from '../wsgi/types.ts';
+import { SERVER_NAMES } from '../servers/names.ts';
 import { DEFAULTS, UsageError } from '../engine/options.ts';
 import { parseCommandLine, orList } from './command-line.ts';
 import type { LmsArgs } from './lms-args.ts';

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorMessage } from '../common/error-message.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -28,7 +29,7 @@ function wordAfter(argv: readonly string[], option: string): string | undefined 
 
 function oneLine(error: unknown, argv: readonly string[]): string {
   const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const option = optionNamed(message);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option} (see --help)`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

@@ -10,6 +10,7 @@ import type { FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Grader, SubmissionSource } from '../engine/index.ts';
 import type { GradeRun } from '../results/types.ts';
+import { errorMessage } from '../common/error-message.ts';
 
 /** Editors save in bursts (temp file, rename, chmod): wait for quiet. */
 const SETTLE_MS = 150;
@@ -61,7 +62,7 @@ export async function watchSubmission(plan: WatchPlan): Promise<number> {
         process.stderr.write(`\nwatching ${source.path}${also} — grading again on every save (Ctrl-C to stop)\n`);
       } while (again);
     } catch (error) {
-      process.stderr.write(`grade: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`grade: ${errorMessage(error)}\n`);
     } finally {
       grading = false;
     }
@@ -92,7 +93,7 @@ export async function watchSubmission(plan: WatchPlan): Promise<number> {
     }
   } catch (error) {
     closeAll();
-    process.stderr.write(`grade: cannot watch ${target}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`grade: cannot watch ${target}: ${errorMessage(error)}\n`);
     return 2;
   }
 

@@ -10,7 +10,7 @@
 // Only the light modules load before the arguments are checked: --help and
 // usage errors answer at once, and grading starts the runner as early as it can.
 import type { GradeOptions } from '../engine/index.ts';
-import { resolveOptions, UsageError } from '../engine/options.ts';
+import { UsageError } from '../engine/options.ts';
 import type { GradeRun } from '../results/types.ts';
 import { NOT_GRADED } from '../results/types.ts';
 import type { TerminalOptions } from '../reports/terminal.ts';
@@ -89,12 +89,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const color = useColor(process.stdout, process.env, args.color);
   // The runner (vitest, the slowest thing to load) starts first; everything below overlaps with it.
   const options = optionsOf(args);
-  const { RunnerSession } = await import('../engine/runner/session.ts');
-  const { runnerSettings } = await import('../engine/runner/settings.ts');
-  const session = new RunnerSession(runnerSettings(resolveOptions(options)));
+  const engine = await import('../engine/index.ts');
+  const grader = engine.Grader.start(options);
   try {
-    const engine = await import('../engine/index.ts');
-    const grader = new engine.Grader(options, session);
     const sources = await engine.discoverSubmissions(args.paths);
     if (args.watch && sources.length !== 1) throw new UsageError(`--watch grades one submission; ${sources.length} were found`);
     const terminal = import('../reports/terminal.ts');
@@ -115,7 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
         paths: args.paths,
         grader,
         ...(args.testsDir === undefined ? {} : { testsDir: args.testsDir }),
-        renew: () => new engine.Grader(options),
+        renew: () => engine.Grader.start(options),
         show: (run) => {
           printReport(renderTerminal, run, args, color);
           void writeOutputs(run, args);
@@ -148,7 +145,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const print = (): number => printReport(renderTerminal, run, args, color, text);
     return github ? await github.reportToGithub(run, process.env, print, extras.regrade) : print();
   } finally {
-    await session.close();
+    await grader.close();
   }
 }
 

@@ -2,12 +2,8 @@
  * The command line of `npm run serve`, parsed strictly (node:util parseArgs).
  * Mistakes become one-line UsageErrors.
  */
-import { SERVER_NAMES, type ServerName } from '../wsgi/types.ts';
+import { isServerName, SERVER_NAMES, type ServerName } from '../servers/names.ts';
 import { parseCommandLine, orList } from './command-line.ts';
-
-function isServerName(name: string): name is ServerName {
-  return (SERVER_NAMES as readonly string[]).includes(name);
-}
 
 export const USAGE = `Usage: npm run serve -- <app.ts | folder with app.ts> [options]
 

@@ -11,14 +11,15 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { isAppStartError, startAppProcess, type AppProcessHandle, type StartAppOptions } from '../sandbox/app-process.ts';
+import { isAppStartError, type AppProcessHandle, type StartAppOptions } from '../sandbox/app-process.ts';
 import { isInside } from '../sandbox/confine-imports.ts';
-import { startPreforkProcess } from '../sandbox/prefork-process.ts';
-import { DATABASE_KEY } from '../wsgi/types.ts';
+import { databasePath, startApp } from '../sandbox/start-app.ts';
+import { DATABASE_KEY } from '../servers/names.ts';
 import { bundleSubmission, type PreparedWithInputs } from '../sandbox/prepare.ts';
 import { versionLine } from './command-line.ts';
 import { USAGE, UsageError, parseServeArgs, type ServeArgs } from './serve-args.ts';
 import { SourceWatcher } from './serve-watch.ts';
+import { errorMessage } from '../common/error-message.ts';
 
 /** Exit code for a mistake the user can fix (bad option, app that does not load). */
 const USER_ERROR = 2;
@@ -38,7 +39,7 @@ function shown(path: string): string {
 
 /** A start failure as one line; listen errors in words a student can act on. */
 function startProblem(error: unknown, args: ServeArgs, port: number): string {
-  if (!isAppStartError(error)) return error instanceof Error ? error.message : String(error);
+  if (!isAppStartError(error)) return errorMessage(error);
   switch (error.code) {
     case 'EADDRINUSE':
       return `port ${port} is in use — try --port ${port === 65535 ? 8000 : port + 1}`;
@@ -119,11 +120,10 @@ class Serve {
       outputLimit: 4096,
       onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
     };
-    const app = this.args.server !== 'prefork' ? await startAppProcess(options) : await startPreforkProcess({
+    const app = await startApp(this.args.server !== 'prefork' ? options : {
       ...options,
       workers: this.args.workers,
-      writableDir: this.dataDir(),
-      environ: { [DATABASE_KEY]: join(this.dataDir(), 'todo.sqlite') },
+      dataDir: this.dataDir(),
       log: (line) => say(line),
     });
     // Keep the same port across reloads, even when the first one was "any free port".
@@ -156,7 +156,7 @@ class Serve {
     const server = this.args.server === 'prefork' ? `prefork server (${this.args.workers} worker${this.args.workers === 1 ? '' : 's'})` : `${this.args.server} server`;
     say(`Serving ${shown(this.sourcePath)} with the ${server} at ${app.url}/ (${checks.join(', ')})`);
     if (this.args.server === 'prefork') {
-      say(`environ['${DATABASE_KEY}'] = ${join(this.dataDir(), 'todo.sqlite')} (kept until this server stops)`);
+      say(`environ['${DATABASE_KEY}'] = ${databasePath(this.dataDir())} (kept until this server stops)`);
       if (process.getBuiltinModule('node:sqlite') === undefined) {
         say(`Note: node:sqlite needs Node 22.13+ (this is ${process.version}): each worker keeps its own state, whatever the app does.`);
       }
@@ -245,6 +245,6 @@ async function main(argv: readonly string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Not a user mistake: still one line, but a distinct exit code.
-  complain(error instanceof Error ? error.message : String(error));
+  complain(errorMessage(error));
   process.exit(1);
 });

@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { startAppProcess, type AppProcessHandle } from '../sandbox/app-process.ts';
-import { startPreforkProcess } from '../sandbox/prefork-process.ts';
+import type { AppProcessHandle } from '../sandbox/app-process.ts';
+import { startApp } from '../sandbox/start-app.ts';
 import { prepareSubmission } from '../sandbox/prepare.ts';
+import { errorMessage } from '../common/error-message.ts';
 
 export interface DemoOptions {
   /** Concurrent requests sent to each server. */
@@ -58,7 +59,7 @@ async function fire(url: string, count: number, ms: number): Promise<{ timings: 
             ...(typeof body.pid === 'number' ? { pid: body.pid } : {}),
           };
         } catch (error) {
-          return { index: i + 1, ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) };
+          return { index: i + 1, ms: performance.now() - started, error: errorMessage(error) };
         }
       }),
     );
@@ -86,8 +87,8 @@ export async function runConcurrencyDemo(options: DemoOptions): Promise<ServerRu
     // The demo's own app, on the student's machine: its listener admits any client, as serve's does.
     const base = { bundlePath: prepared.bundlePath, sourceDir: prepared.sourceDir, validate: true, admit: 'any' as const };
     return [
-      await timed('simple', () => startAppProcess({ ...base, server: 'simple' }), options),
-      await timed(`prefork --workers ${options.workers}`, () => startPreforkProcess({ ...base, server: 'prefork', workers: options.workers }), options),
+      await timed('simple', () => startApp({ ...base, server: 'simple' }), options),
+      await timed(`prefork --workers ${options.workers}`, () => startApp({ ...base, server: 'prefork', workers: options.workers }), options),
     ];
   } finally {
     rmSync(work, { recursive: true, force: true });

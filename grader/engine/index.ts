@@ -11,7 +11,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GradeRun, SandboxReport, ServerName, SubmissionResult } from '../results/types.ts';
-import { DEFAULT_TEST_SERVERS } from '../wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../servers/names.ts';
 import type { TypeChecker } from '../sandbox/typecheck.ts';
 import type { PreparedSubmission } from '../sandbox/types.ts';
 import { ensureRuntimeBundle } from '../sandbox/runtime-bundle.ts';
@@ -32,8 +32,6 @@ export type { GradeOptions, ProgressEvent, ResolvedOptions } from './options.ts'
 export { DEFAULTS, UsageError, resolveOptions } from './options.ts';
 export type { SubmissionSource } from './discover.ts';
 export { discoverSubmissions } from './discover.ts';
-export { RunnerSession } from './runner/session.ts';
-export { runnerSettings } from './runner/settings.ts';
 
 /**
  * The servers the reports show: those of the run some test ran on (every
@@ -85,10 +83,18 @@ export class Grader {
   readonly options: ResolvedOptions;
   private readonly session: RunnerSession;
 
-  /** `session`: a runner started earlier with runnerSettings() of the same options (the CLI starts it first thing). */
-  constructor(options: GradeOptions = {}, session?: RunnerSession) {
+  private constructor(options: GradeOptions) {
     this.options = resolveOptions(options);
-    this.session = session ?? new RunnerSession(runnerSettings(this.options));
+    this.session = new RunnerSession(runnerSettings(this.options));
+  }
+
+  /**
+   * A grader whose runner (vitest, the slowest part to load) starts now, so
+   * whatever the caller does next overlaps with it. Throws UsageError for
+   * options that do not hold.
+   */
+  static start(options: GradeOptions = {}): Grader {
+    return new Grader(options);
   }
 
   /** Grade every submission found under `paths`. Rejects with UsageError for a mistake in the call. */
@@ -121,7 +127,7 @@ export class Grader {
 
 /** Grade every submission found under `paths` (one runner process, closed at the end). */
 export async function grade(paths: readonly string[], options: GradeOptions = {}, onProgress?: (event: ProgressEvent) => void): Promise<GradeRun> {
-  const grader = new Grader(options);
+  const grader = Grader.start(options);
   try {
     return await grader.grade(paths, onProgress);
   } finally {

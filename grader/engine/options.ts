@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { ServerName, SubmissionResult, Tier } from '../results/types.ts';
 import { TIERS } from '../results/types.ts';
-import { SERVER_NAMES } from '../wsgi/types.ts';
+import { SERVER_NAMES } from '../servers/names.ts';
 
 export interface GradeOptions {
   /** Tiers to run; tests of other tiers are neither run nor scored. Default: all. */

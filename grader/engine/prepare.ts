@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { prepareSubmission } from '../sandbox/prepare.ts';
 import type { PreparedSubmission } from '../sandbox/types.ts';
 import type { SubmissionSource } from './discover.ts';
+import { errorMessage } from '../common/error-message.ts';
 
 export interface PrepareJob {
   name: string;
@@ -25,7 +26,7 @@ export async function prepareOne(job: PrepareJob): Promise<PreparedSubmission> {
     const prepared = await prepareSubmission(job.sourcePath, job.workDir);
     return { ...prepared, name: job.name };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return { ok: false, name: job.name, sourcePath: job.sourcePath, loadError: message };
   }
 }

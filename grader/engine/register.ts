@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import { prepareOne } from './prepare.ts';
 import type { SubmissionConfig } from './protocol.ts';
 import type { EarlyStarts } from './worker/early.ts';
-import { DEFAULT_TEST_SERVERS } from '../wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../servers/names.ts';
 import { runCase, skippedCase } from './worker/run-case.ts';
 import { SubmissionState } from './worker/submission.ts';
 import { collectGroups } from './worker/suites.ts';

@@ -13,7 +13,7 @@ import type {
   Tier,
 } from '../results/types.ts';
 import { NOT_GRADED, TIERS } from '../results/types.ts';
-import { SERVER_NAMES } from '../wsgi/types.ts';
+import { SERVER_NAMES } from '../servers/names.ts';
 
 /** "<title> [server]": one name per test per server, as JUnit, Gradescope and Classroom list them. */
 export function caseName(title: string, server: ServerName): string {

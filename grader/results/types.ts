@@ -5,7 +5,7 @@
  * Scores come only from what the grader observed over HTTP, never from what a
  * submission printed.
  */
-import type { ServerName } from '../wsgi/types.ts';
+import type { ServerName } from '../servers/names.ts';
 
 export type { ServerName };
 

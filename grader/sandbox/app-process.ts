@@ -23,6 +23,7 @@ import { OutputCapture } from './output.ts';
 import { CONFIG_ENV, HANDOFF, type ChildConfig, type ChildMessage } from './protocol.ts';
 import { ensureRuntimeBundle } from './runtime-bundle.ts';
 import { META_FILE, type AppHandle, type AppProcessOptions, type AppStartFailure, type CapturedOutput, type ExitInfo, type RequestRecord, type SubmissionMeta } from './types.ts';
+import { errorMessage } from '../common/error-message.ts';
 
 /** Options the grader does not need but `npm run serve` does. */
 export interface AppProcessExtras {
@@ -329,7 +330,7 @@ async function openGate(host: string, port: number, admit: Admission, onConnecti
     return await Gate.open({ host, port, admit, onConnection });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | null)?.code;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     throw new AppStartError({ kind: 'exited', message: `the server could not listen on ${host}:${port}: ${message}` }, { stdout: '', stderr: '', truncated: false }, typeof code === 'string' ? code : 'ERROR');
   }
 }

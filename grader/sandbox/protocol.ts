@@ -8,7 +8,7 @@
  * change diagnostics: scores come from what the grader observes over HTTP.
  */
 import type { AppErrorRecord, AppOutputStream, EnvironRecord } from './types.ts';
-import type { ServerName } from '../wsgi/types.ts';
+import type { ServerName } from '../servers/names.ts';
 
 /** The environment variable holding the child's configuration (JSON). */
 export const CONFIG_ENV = 'WSGI_KIT_APP_PROCESS';

@@ -3,7 +3,7 @@
  * in child processes under Node's permission model, one server per process.
  */
 import type { Socket } from 'node:net';
-import type { ServerName } from '../wsgi/types.ts';
+import type { ServerName } from '../servers/names.ts';
 
 /** A submission made ready to run: its code bundled into one file (see prepareSubmission()). */
 export type PreparedSubmission =

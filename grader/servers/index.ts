@@ -1,7 +1,8 @@
 /**
  * The registry of servers: start any of them by name with the same options.
  */
-import type { Application, ServerName } from '../wsgi/types.ts';
+import type { Application } from '../wsgi/types.ts';
+import type { ServerName } from './names.ts';
 import type { RunningServer, ServerOptions, Service, StartServer } from './types.ts';
 import { createSimpleService, startSimpleServer } from './simple/server.ts';
 import { createSocketService } from './socket/service.ts';
@@ -21,7 +22,7 @@ export const SERVICES: Record<InProcessServerName, (app: Application, options: S
   socket: (app, options, serverPort) => createSocketService(app, options, SOCKET_FLAVOUR, serverPort),
 };
 
-export function isServerName(name: string): name is InProcessServerName {
+export function isInProcessServerName(name: string): name is InProcessServerName {
   return Object.hasOwn(SERVERS, name);
 }
 

@@ -3,7 +3,8 @@
  * can start either one the same way ("same application, different server").
  */
 import type { Socket } from 'node:net';
-import type { Application, ServerName } from '../wsgi/types.ts';
+import type { Application } from '../wsgi/types.ts';
+import type { ServerName } from './names.ts';
 
 export type { ServerName };
 

@@ -8,7 +8,7 @@
  * matter.
  */
 import type { Failure, Tier } from '../results/types.ts';
-import type { ServerName } from '../wsgi/types.ts';
+import type { ServerName } from '../servers/names.ts';
 
 export interface TestSpec {
   /** Stable, unique across all suites, e.g. "core.create.status-201". */

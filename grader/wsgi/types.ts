@@ -119,20 +119,3 @@ export type HttpVariables = { [key: `HTTP_${string}`]: string | undefined };
  * "socket.client_disconnected").
  */
 export type Environ = CgiVariables & WsgiVariables & HttpVariables & { [key: string]: unknown };
-
-/**
- * The two servers of this kit. They differ wherever PEP 3333 lets servers differ,
- * the way wsgiref and waitress do (see README, "Where the two servers differ").
- */
-export type ServerName = 'simple' | 'socket' | 'prefork';
-export const SERVER_NAMES: readonly ServerName[] = ['simple', 'socket', 'prefork'];
-
-/** Where a test runs unless its spec says otherwise: one process, one app, two ways to speak HTTP. */
-export const DEFAULT_TEST_SERVERS: readonly ServerName[] = ['simple', 'socket'];
-
-/**
- * The kit's environ extension key (PEP 3333 "environ Variables": a server may
- * add its own, named with a prefix): the database file every process of a
- * multi-process server shares. Level 4's servers set it; it is absent otherwise.
- */
-export const DATABASE_KEY = 'todo.database';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grade } from '../../grader/engine/index.ts';
 import type { SubmissionResult } from '../../grader/results/types.ts';
-import { DEFAULT_TEST_SERVERS, type ServerName } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS, type ServerName } from '../../grader/servers/names.ts';
 
 /** Level 4 (prefork) runs where Node has node:sqlite; elsewhere it is skipped. */
 const SQLITE = process.getBuiltinModule('node:sqlite') !== undefined;

@@ -20,7 +20,7 @@ import type {
   TestResult,
   Tier,
 } from '../../grader/results/types.ts';
-import type { ServerName } from '../../grader/wsgi/types.ts';
+import type { ServerName } from '../../grader/servers/names.ts';
 
 export const SERVERS: readonly ServerName[] = ['simple', 'socket'];
 

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAppStartError, startAppProcess, type AppStartError } from '../../grader/sandbox/app-process.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
-import { DEFAULT_TEST_SERVERS } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/servers/names.ts';
 import { COUNTER_APP, TYPES, get, isGone, killAll, prepared, removeTemps, start, tempDir, writeFiles, type Ready } from './helpers.ts';
 
 let work: string;

@@ -13,7 +13,7 @@ import { prepareSubmission } from '../../grader/sandbox/prepare.ts';
 import { minimalEnv, startAppProcess, type AppProcessHandle, type StartAppOptions } from '../../grader/sandbox/app-process.ts';
 import { startPreforkProcess, type PreforkHandle, type PreforkOptions } from '../../grader/sandbox/prefork-process.ts';
 import type { PreparedSubmission } from '../../grader/sandbox/types.ts';
-import type { ServerName } from '../../grader/wsgi/types.ts';
+import type { ServerName } from '../../grader/servers/names.ts';
 
 export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const HOSTILE_DIR = join(PROJECT_DIR, 'test', 'fixtures', 'hostile');

@@ -9,7 +9,7 @@ import { isAppStartError, type AppProcessHandle, type AppStartError } from '../.
 import type { PreforkHandle } from '../../grader/sandbox/prefork-process.ts';
 import { CONFIG_ENV } from '../../grader/sandbox/protocol.ts';
 import { ensureRuntimeBundle } from '../../grader/sandbox/runtime-bundle.ts';
-import type { ServerName } from '../../grader/wsgi/types.ts';
+import type { ServerName } from '../../grader/servers/names.ts';
 import { COUNTER_APP, HOSTILE_DIR, PROJECT_DIR, get, isGone, killAll, prepared, pwnedPaths, removeTemps, start, startPrefork, tempDir, writeFiles, type Ready } from './helpers.ts';
 
 const NAMES = readdirSync(HOSTILE_DIR, { withFileTypes: true })

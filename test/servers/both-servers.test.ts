@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startServer, type InProcessServerName, type RunningServer, type ServerOptions } from '../../grader/servers/index.ts';
-import { DEFAULT_TEST_SERVERS, type Application, type Bytes, type Environ, type StartResponse } from '../../grader/wsgi/types.ts';
+import { type Application, type Bytes, type Environ, type StartResponse } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/servers/names.ts';
 import {
   boundMethod,
   bytes,

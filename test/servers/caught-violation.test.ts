@@ -6,7 +6,8 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type InProcessServerName, type RunningServer } from '../../grader/servers/index.ts';
-import { DEFAULT_TEST_SERVERS, type Application } from '../../grader/wsgi/types.ts';
+import { type Application } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/servers/names.ts';
 import { isWsgiViolation } from '../../grader/wsgi/violation.ts';
 
 const TEXT: Array<[string, string]> = [['Content-Type', 'text/plain']];

@@ -8,7 +8,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type InProcessServerName, type RunningServer } from '../../grader/servers/index.ts';
-import { DEFAULT_TEST_SERVERS, type Application } from '../../grader/wsgi/types.ts';
+import { type Application } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/servers/names.ts';
 
 /** Send `bytes` on a fresh connection; the whole answer, once the server closes or after `waitMs`. */
 function exchange(port: number, bytes: string, waitMs = 1_000): Promise<string> {

@@ -19,7 +19,7 @@ import { isGradeFailure } from '../../grader/suite/runtime/grade-failure.ts';
 import { MODEL_OPTIONS } from '../../grader/suite/tests/model.suite.ts';
 import { isWsgiViolation } from '../../grader/wsgi/violation.ts';
 import type { InProcessServerName } from '../../grader/servers/index.ts';
-import { DEFAULT_TEST_SERVERS } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/servers/names.ts';
 import { MODEL_MUTANTS } from '../fixtures/submissions/model-mutants.ts';
 import { bundleMutant, InProcessApp, modelSpec, workspace, type Bundle } from './model-harness.ts';
 

@@ -11,7 +11,7 @@ import { checkAgainstModel } from '../../grader/suite/model/check.ts';
 import { searchCounterexample } from '../../grader/suite/model/search.ts';
 import { MODEL_OPTIONS } from '../../grader/suite/tests/model.suite.ts';
 import type { InProcessServerName } from '../../grader/servers/index.ts';
-import { DEFAULT_TEST_SERVERS } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/servers/names.ts';
 import { bundleSolution, InProcessApp, modelSpec } from './model-harness.ts';
 
 const SEEDS = 200;

@@ -12,16 +12,17 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAppProcess } from '../../sandbox/app-process.ts';
-import { startPreforkProcess, type PreforkHandle } from '../../sandbox/prefork-process.ts';
+import type { PreforkHandle } from '../../sandbox/prefork-process.ts';
+import { startApp } from '../../sandbox/start-app.ts';
 import type { AppHandle, AppStartFailure, CapturedOutput } from '../../sandbox/types.ts';
-import { DATABASE_KEY, type ServerName } from '../../wsgi/types.ts';
+import type { ServerName } from '../../servers/names.ts';
 import { attachRecords } from '../../suite/runtime/context.ts';
 import type { GradingContext } from '../../suite/runtime/context.ts';
 import { HangLedger } from '../../suite/runtime/hang-ledger.ts';
 import { createClient, type AppClient } from '../../suite/runtime/http.ts';
 import { Reachability } from './reachability.ts';
 import { Semaphore } from './semaphore.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 export interface LiveApp {
   handle: AppHandle;
@@ -49,7 +50,7 @@ export interface PoolSettings {
   connectTo?: string;
 }
 
-/** The grader's reading of a startAppProcess() rejection. */
+/** The grader's reading of a startApp() rejection. */
 export class StartFailed extends Error {
   override readonly name = 'StartFailed';
   readonly failure: AppStartFailure;
@@ -71,7 +72,7 @@ export function startFailureOf(error: unknown): AppStartFailure {
   if (isStartFailure(error)) return { kind: error.kind, message: error.message };
   const nested = typeof error === 'object' && error !== null ? (error as { failure?: unknown }).failure : undefined;
   if (isStartFailure(nested)) return { kind: nested.kind, message: nested.message };
-  return { kind: 'exited', message: `the app process could not start: ${error instanceof Error ? error.message : String(error)}` };
+  return { kind: 'exited', message: `the app process could not start: ${errorMessage(error)}` };
 }
 
 function isPrefork(handle: AppHandle): handle is PreforkHandle {
@@ -225,14 +226,9 @@ export class AppPool {
       startTimeoutMs: this.settings.startTimeoutMs,
       sandbox: this.settings.sandbox,
     };
-    if (this.settings.server !== 'prefork') return startAppProcess(options);
+    if (this.settings.server !== 'prefork') return startApp(options);
     // One database folder per submission, kept across pool restarts: what survives a restart is the point of Level 4.
     this.dataDir ??= realpathSync(mkdtempSync(join(tmpdir(), 'todo-wsgi-db-')));
-    return startPreforkProcess({
-      ...options,
-      workers: GRADING_WORKERS,
-      writableDir: this.dataDir,
-      environ: { [DATABASE_KEY]: join(this.dataDir, 'todo.sqlite') },
-    });
+    return startApp({ ...options, workers: GRADING_WORKERS, dataDir: this.dataDir });
   }
 }

@@ -8,7 +8,7 @@
 import { startAppProcess } from '../../sandbox/app-process.ts';
 import { adoptRuntimeBundle } from '../../sandbox/runtime-bundle.ts';
 import type { AppHandle } from '../../sandbox/types.ts';
-import { DEFAULT_TEST_SERVERS, type ServerName } from '../../wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS, type ServerName } from '../../servers/names.ts';
 import type { SubmissionConfig } from '../protocol.ts';
 
 export type EarlyStarts = ReadonlyMap<ServerName, Promise<AppHandle>>;

@@ -15,6 +15,7 @@ import type { CaseMeta, SubmissionConfig } from '../protocol.ts';
 import type { AppPool, LiveApp } from './app-pool.ts';
 import { explainWithAppErrors } from './app-errors.ts';
 import type { CollectedTest } from './suites.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 /** How long a process that lost a connection gets to show it is exiting. */
 const EXIT_GRACE_MS = 1_000;
@@ -83,7 +84,7 @@ function crashFailure(exit: ExitInfo): Failure {
 }
 
 function unexpectedFailure(error: unknown): Failure {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return {
     message: `the grader failed: the test could not finish: ${message}`,
     why: 'The test itself threw, before it could check the app: a problem in the grader, not in the submitted code.',

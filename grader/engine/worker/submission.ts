@@ -9,7 +9,7 @@ import { isTypeError } from '../../sandbox/typecheck.ts';
 import type { CapturedOutput, PreparedSubmission } from '../../sandbox/types.ts';
 import { GradeFailure } from '../../suite/runtime/grade-failure.ts';
 import { formatDuration } from '../../suite/runtime/http.ts';
-import type { ServerName } from '../../wsgi/types.ts';
+import type { ServerName } from '../../servers/names.ts';
 import type { CaseMeta, ModuleMeta, SubmissionConfig, SubmissionFlags } from '../protocol.ts';
 import { AppPool, startFailureOf } from './app-pool.ts';
 import { unreachableDetail } from './reachability.ts';

@@ -6,7 +6,8 @@
 import type { SuiteDefinition, TestBody, TestSpec } from '../../suite/define.ts';
 import type { SpecInfo, SuiteFile } from '../protocol.ts';
 import { TIERS, type Tier } from '../../results/types.ts';
-import { DEFAULT_TEST_SERVERS, SERVER_NAMES, type ServerName } from '../../wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS, SERVER_NAMES, type ServerName } from '../../servers/names.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 /** A suite problem (instructor's side): grading cannot go on. */
 export class SuiteLoadError extends Error {
@@ -31,7 +32,7 @@ function isSuiteDefinition(value: unknown): value is SuiteDefinition {
 
 /** A transform error spans many lines with colours and a code frame: keep what it says and where. */
 export function oneLine(error: unknown): string {
-  const text = (error instanceof Error ? error.message : String(error)).replace(/\x1b\[[0-9;]*m/g, '');
+  const text = errorMessage(error).replace(/\x1b\[[0-9;]*m/g, '');
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => /^[\w[]/.test(line) && !/^\d+ │/.test(line));
   const where = /([^\s[\]]+\.ts:\d+:\d+)/.exec(text)?.[1];
   const said = lines.slice(0, 2).join(' ');

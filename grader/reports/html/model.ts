@@ -4,7 +4,7 @@
  * details (transcripts, output) the page parses only when a cell is opened.
  */
 import { NOT_GRADED, TIERS } from '../../results/types.ts';
-import { SERVER_NAMES } from '../../wsgi/types.ts';
+import { SERVER_NAMES } from '../../servers/names.ts';
 import type {
   GradeRun,
   ServerName,

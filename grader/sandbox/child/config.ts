@@ -3,7 +3,7 @@
  * so that student code (imported afterwards) cannot learn the nonce.
  */
 import { CONFIG_ENV, type ChildConfig } from '../protocol.ts';
-import { SERVER_NAMES, type ServerName } from '../../wsgi/types.ts';
+import { SERVER_NAMES, type ServerName } from '../../servers/names.ts';
 
 export function takeConfig(): ChildConfig {
   const raw = process.env[CONFIG_ENV];

@@ -5,7 +5,7 @@
  * (common/gate.ts).
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { ServerName } from '../../wsgi/types.ts';
+import type { ServerName } from '../names.ts';
 import type { RunningServer, ServerOptions, Service } from '../types.ts';
 
 /** Listen on options.host/port; `serviceFor` gets the port (SERVER_PORT) once it is known. */

@@ -2,7 +2,7 @@
  * The Server header and SERVER_SOFTWARE-like text. RFC 9110 §10.2.4:
  * product tokens, most significant first.
  */
-import type { ServerName } from '../../wsgi/types.ts';
+import type { ServerName } from '../names.ts';
 
 /** The servers' own version; it changes when their observable behaviour does. */
 export const SERVER_VERSION = '1.0';

@@ -16,6 +16,7 @@
 import type { Socket } from 'node:net';
 import { Gate, type Admission } from '../common/gate.ts';
 import type { LogSink } from '../types.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 /** What the master needs of one worker process. */
 export interface PreforkWorker {
@@ -75,10 +76,6 @@ interface Slot {
   failures: number;
   /** Set while the master itself ends this worker (killWorker, timeout): no extra log line. */
   ending?: string;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export class Arbiter {
@@ -236,7 +233,7 @@ export class Arbiter {
           return;
         } catch (error) {
           slot.failures++;
-          this.log(`prefork: worker ${slot.index} could not start: ${describe(error)}`);
+          this.log(`prefork: worker ${slot.index} could not start: ${errorMessage(error)}`);
         }
       }
       if (!this.closing) this.log(`prefork: worker ${slot.index} failed to start ${MAX_START_FAILURES} times; running without it`);

@@ -16,6 +16,7 @@ import { validate } from '../../wsgi/validate/index.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { LINGER_MS, resolveLimits } from './limits.ts';
 import { serveRequest, type TaskContext } from './task.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 /** What makes the socket server `socket` or a prefork worker. */
 export interface ServiceFlavour {
@@ -91,7 +92,7 @@ export function createSocketService(app: Application, options: ServerOptions, fl
         // Accepted paused by whoever listens (so that it reads no byte of the request): reading starts here.
         socket.resume();
       } catch (error) {
-        log(`${flavour.prefix} server: could not set up a connection: ${error instanceof Error ? error.message : String(error)}`);
+        log(`${flavour.prefix} server: could not set up a connection: ${errorMessage(error)}`);
         socket.destroy();
       }
     },

@@ -14,6 +14,7 @@ import type { MaybePromise } from '../../wsgi/steps.ts';
 import type { Application, Header } from '../../wsgi/types.ts';
 import type { Channel, Exchange } from './connection.ts';
 import type { ParsedRequest } from './parser.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 /**
  * Where this server differs from `simple`, as waitress differs from wsgiref
@@ -93,7 +94,7 @@ export function serveRequest(ctx: TaskContext, exchange: Exchange): MaybePromise
     try {
       ctx.onEnviron(environ);
     } catch (error) {
-      ctx.log(`socket server: onEnviron hook failed: ${error instanceof Error ? error.message : String(error)}`);
+      ctx.log(`socket server: onEnviron hook failed: ${errorMessage(error)}`);
     }
   }
   const writer = new ResponseWriter(channel, request, ctx.keepAlive);

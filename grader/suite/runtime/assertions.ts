@@ -6,6 +6,7 @@
 import type { Failure } from '../../results/types.ts';
 import type { Detail, Reply } from '../define.ts';
 import { firstDifference, show } from './json-diff.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 export type Fail = (failure: Failure) => never;
 
@@ -77,7 +78,7 @@ export function expectJson(fail: Fail, reply: Reply, detail?: Detail): unknown {
   try {
     return JSON.parse(reply.text) as unknown;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     fail(withDetail({
       message: `the body is not valid JSON (${reason})`,
       expected: 'a JSON body',

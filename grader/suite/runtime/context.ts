@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { AppOutput, Exchange, Failure } from '../../results/types.ts';
 import type { AppErrorRecord, RequestRecord } from '../../sandbox/types.ts';
-import type { ServerName } from '../../wsgi/types.ts';
+import type { ServerName } from '../../servers/names.ts';
 import type { Detail, Reply, RequestOptions, TestContext, TestSpec, WorkerAnswer } from '../define.ts';
 import * as assert from './assertions.ts';
 import { curlCommand } from './curl.ts';

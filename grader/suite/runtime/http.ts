@@ -13,6 +13,7 @@ import type { Client as UndiciClient, Dispatcher } from 'undici';
 import type { Reply, RequestOptions } from '../define.ts';
 import { formatDuration, MAX_WAIT_FACTOR, noAnswer, startDeadline, type MayWaitLonger } from './deadline.ts';
 import { sendRaw, type TransportError } from './raw-http.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 /**
  * undici's Client and its errors, and nothing else of undici: its index loads
@@ -346,5 +347,5 @@ function connectionMessage(error: unknown): string {
   }
   if (error instanceof Error && /ECONNREFUSED/.test(error.message)) return 'the app process refused the connection (is it still running?)';
   if (error instanceof undiciErrors.HTTPParserError) return `the response is not valid HTTP/1.1 (${error.message})`;
-  return `the request failed: ${error instanceof Error ? error.message : String(error)}`;
+  return `the request failed: ${errorMessage(error)}`;
 }

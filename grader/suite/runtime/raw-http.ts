@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import { noAnswer, startDeadline, type MayWaitLonger } from './deadline.ts';
 import { ResponseReader, ResponseSyntaxError, ResponseTooLarge, type ReadResponse } from './response-reader.ts';
+import { errorMessage } from '../../common/error-message.ts';
 
 /** Why a request produced no response. */
 export type TransportError =
@@ -26,7 +27,7 @@ function failureMessage(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'ECONNREFUSED') return 'the app process refused the connection (is it still running?)';
   if (code === 'ECONNRESET' || code === 'EPIPE') return CUT_SHORT;
-  return `the request failed: ${error instanceof Error ? error.message : String(error)}`;
+  return `the request failed: ${errorMessage(error)}`;
 }
 
 /** Write `bytes` on a connection from `connect`, read one response to `method`, close. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grade } from '../../grader/engine/index.ts';
 import type { ServerOutcome, SubmissionResult } from '../../grader/results/types.ts';
-import { DEFAULT_TEST_SERVERS } from '../../grader/wsgi/types.ts';
+import { DEFAULT_TEST_SERVERS } from '../../grader/servers/names.ts';
 import { MODEL_MUTANTS } from '../fixtures/submissions/model-mutants.ts';
 import { materialize, MODEL_TEST_ID } from '../fixtures/submissions/mutants.ts';
 
