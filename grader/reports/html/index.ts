@@ -11,6 +11,8 @@ import type { GradeRun } from '../../results/types.ts';
 import { jsonForScript } from './embed.ts';
 import { buildModel } from './model.ts';
 import { renderSummary, renderLegend, pageTitle } from './summary.ts';
+import type { SimilarityReport } from '../../similarity/types.ts';
+import { similarityAssets, similaritySection } from './similarity.ts';
 
 // Read at render time (not import time) so the assets stay plain files that
 // the type checker never sees; cached after the first render. The script
@@ -37,12 +39,18 @@ const SPRITE =
   '<circle cx="12" cy="12" r="3" fill="none" stroke="currentColor" stroke-width="2"/>' +
   '<line x1="3" y1="21" x2="21" y2="3" stroke="currentColor" stroke-width="2.4"/></symbol></svg>';
 
-export function renderHtml(run: GradeRun): string {
+/** Optional sections: `similarity` (grade --similarity) adds the code-similarity view below the matrix. */
+export interface HtmlExtras {
+  similarity?: SimilarityReport;
+}
+
+export function renderHtml(run: GradeRun, extras: HtmlExtras = {}): string {
   const { css, js } = loadAssets();
   const { model, details } = buildModel(run);
+  const similarity = extras.similarity === undefined ? undefined : { ...similarityAssets(), section: similaritySection(extras.similarity) };
   const csp = [
     "default-src 'none'",
-    `script-src 'sha256-${sha256(js)}'`,
+    `script-src 'sha256-${sha256(js)}'${similarity === undefined ? '' : ` 'sha256-${similarity.hash}'`}`,
     // Inline styles only; nothing can be fetched (no img/font/connect source).
     "style-src 'unsafe-inline'",
     "base-uri 'none'",
@@ -61,7 +69,8 @@ export function renderHtml(run: GradeRun): string {
 <meta name="referrer" content="no-referrer">
 <title>${pageTitle(run)}</title>
 <style>${css}</style>
-<style id="col-filter"></style>
+<style id="col-filter"></style>${similarity === undefined ? '' : `
+<style>${similarity.css}</style>`}
 </head>
 <body>
 ${SPRITE}
@@ -77,6 +86,7 @@ ${renderSummary(run, model)}
 ${renderLegend(model)}
 <noscript><p>The matrix and transcripts need JavaScript; the summary above is complete without it.</p></noscript>
 <div class="matrix-wrap"><div id="matrix" role="table" aria-label="Submissions by tests; each test cell has one sub-cell per server"></div></div>
+${similarity?.section ?? ''}
 </main>
 <dialog id="detail" aria-labelledby="detail-title" aria-describedby="detail-subtitle">
 <div class="panel">
@@ -86,7 +96,8 @@ ${renderLegend(model)}
 </dialog>
 <script type="application/json" id="model">${jsonForScript(model)}</script>
 ${detailBlocks}
-<script>${js}</script>
+<script>${js}</script>${similarity === undefined ? '' : `
+<script>${similarity.js}</script>`}
 </body>
 </html>
 `;

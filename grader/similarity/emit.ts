@@ -1,0 +1,61 @@
+/**
+ * The token buffer both emitters write to, and canonical ordering: a group of
+ * tokens is emitted into its own buffer, and groups that may stand in any
+ * order (independent declarations, a dispatch's branches, class members) are
+ * sorted by their text, so reordering them changes nothing.
+ */
+import type ts from 'typescript';
+import type { NameFacts } from './names.ts';
+
+/** One token and the syntax node it came from (its position is read only for shown fragments). */
+export interface Token {
+  text: string;
+  file: number;
+  node: ts.Node;
+}
+
+export class Emitter {
+  private buffer: Token[] = [];
+
+  constructor(
+    readonly facts: NameFacts,
+    readonly namespaces: ReadonlySet<string>,
+    private readonly fileOf: (node: ts.Node) => number,
+  ) {}
+
+  /** Inlining depth: a helper inlined into a helper, but never without end. */
+  depth = 0;
+
+  push(text: string, node: ts.Node): void {
+    this.buffer.push({ text, file: this.fileOf(node), node });
+  }
+
+  append(tokens: readonly Token[]): void {
+    for (const token of tokens) this.buffer.push(token);
+  }
+
+  /** What `emit` writes, as a separate group. */
+  group(emit: () => void): Token[] {
+    const saved = this.buffer;
+    this.buffer = [];
+    try {
+      emit();
+      return this.buffer;
+    } finally {
+      this.buffer = saved;
+    }
+  }
+
+  take(): Token[] {
+    const out = this.buffer;
+    this.buffer = [];
+    return out;
+  }
+}
+
+export const keyOf = (tokens: readonly Token[]): string => tokens.map((t) => t.text).join(' ');
+
+/** Groups in a canonical order: by their token text (ties keep their order, as sort is stable). */
+export function sortGroups(groups: Token[][]): Token[][] {
+  return groups.map((tokens) => ({ tokens, key: keyOf(tokens) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((g) => g.tokens);
+}

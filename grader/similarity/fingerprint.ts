@@ -1,0 +1,179 @@
+/**
+ * The algorithm core: token streams in, pairs out. It knows nothing of
+ * TypeScript or of pages. Winnowing (Schleimer, Wilkerson & Aiken, SIGMOD
+ * 2003) and template subtraction are @dodona/dolos-core's FingerprintIndex:
+ * every k-gram of tokens is hashed, the minimum of each window kept, and any
+ * hash that also occurs in a template file counts for nothing. Pairs are
+ * scored here rather than with dolos-core's Pair, whose longest-common-
+ * substring step is quadratic in the fingerprints of each pair: a class of
+ * 1,000 has 499,500 pairs. Only pairs that share fingerprints are scored,
+ * found through the index itself.
+ */
+import { File, FingerprintIndex, Region, TokenizedFile } from '@dodona/dolos-core';
+import type { FileEntry, SharedFingerprint } from '@dodona/dolos-core';
+
+export interface Stream {
+  name: string;
+  tokens: readonly string[];
+}
+
+export interface CoreOptions {
+  kgram: number;
+  window: number;
+  /** Merge neighbouring matches split by at most this many tokens of inserted code on either side (0: off). */
+  mergeGap: number;
+  /** Pairs sharing fewer fingerprints than this are not scored (they share at most that many k-grams). */
+  minShared: number;
+}
+
+/** A shared run of tokens: [start, end] token indices (inclusive) on each side. */
+export interface Match {
+  a: [number, number];
+  b: [number, number];
+}
+
+export interface CorePair {
+  /** Indices into the streams, a < b. */
+  a: number;
+  b: number;
+  /** Share of both sides' fingerprints that the other side has too, 0..1 (Dolos' similarity). */
+  similarity: number;
+  /** Tokens in the longest shared fragment, after merging (the shorter side's count). */
+  longest: number;
+  /** Shared fragments, longest first. */
+  fragments: Match[];
+}
+
+/** Dolos asserts each k-gram's regions are in order; token order is that order, as the stream was reordered. */
+function tokenized(name: string, tokens: readonly string[]): TokenizedFile {
+  const mapping = tokens.map((_, i) => new Region(i, 0, i, 1));
+  return new TokenizedFile(new File(name, ''), [...tokens], mapping);
+}
+
+interface Occurrence {
+  index: number;
+  start: number;
+  stop: number;
+}
+
+/** Fragments of consecutive matching k-grams (index i+1 follows i on both sides), as Dolos builds them. */
+function fragmentsOf(matches: Array<{ a: Occurrence; b: Occurrence }>): Match[] {
+  matches.sort((x, y) => x.a.index - y.a.index || x.b.index - y.b.index);
+  const open = new Map<string, { match: Match; lastA: number; lastB: number }>();
+  const done: Match[] = [];
+  for (const { a, b } of matches) {
+    const key = `${a.index - 1}|${b.index - 1}`;
+    const previous = open.get(key);
+    if (previous !== undefined) {
+      open.delete(key);
+      previous.match.a[1] = Math.max(previous.match.a[1], a.stop);
+      previous.match.b[1] = Math.max(previous.match.b[1], b.stop);
+      open.set(`${a.index}|${b.index}`, { ...previous, lastA: a.index, lastB: b.index });
+    } else {
+      const match: Match = { a: [a.start, a.stop], b: [b.start, b.stop] };
+      done.push(match);
+      open.set(`${a.index}|${b.index}`, { match, lastA: a.index, lastB: b.index });
+    }
+  }
+  return done;
+}
+
+/**
+ * Subsequence match merging (Sağlam et al.): neighbouring fragments, in the
+ * same order on both sides, separated by at most `gap` tokens on each side,
+ * are one fragment with inserted code in it.
+ */
+export function mergeFragments(fragments: readonly Match[], gap: number): Match[] {
+  const sorted = fragments.map((f) => ({ a: [...f.a] as [number, number], b: [...f.b] as [number, number] })).sort((x, y) => x.a[0] - y.a[0] || x.b[0] - y.b[0]);
+  if (gap <= 0) return sorted;
+  const out: Match[] = [];
+  for (const f of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined) {
+      const gapA = f.a[0] - last.a[1];
+      const gapB = f.b[0] - last.b[1];
+      if (gapA <= gap && gapB <= gap && f.b[0] >= last.b[0] && f.a[1] >= last.a[1] && f.b[1] >= last.b[1]) {
+        last.a[1] = f.a[1];
+        last.b[1] = f.b[1];
+        continue;
+      }
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+const length = (m: Match): number => Math.min(m.a[1] - m.a[0], m.b[1] - m.b[0]) + 1;
+
+export interface CoreResult {
+  pairs: CorePair[];
+  /** Pairs that shared at least one fingerprint (scored or not). */
+  candidates: number;
+}
+
+/** Every pair of streams that shares code, scored. Deterministic: the order of `streams` fixes every tie. */
+export function comparePairs(streams: readonly Stream[], templates: readonly Stream[], options: CoreOptions, progress?: (done: number, total: number) => void): CoreResult {
+  const index = new FingerprintIndex(options.kgram, options.window);
+  for (const t of templates) index.addIgnoredFile(tokenized(t.name, t.tokens));
+  const files = streams.map((s) => tokenized(s.name, s.tokens));
+  index.addFiles(files);
+  const position = new Map(files.map((f, i) => [f, i]));
+  const entries = new Map<number, FileEntry>(index.entries().map((e) => [position.get(e.file)!, e]));
+
+  // Shared fingerprints per pair, through the index: fingerprint → files holding it.
+  const n = streams.length;
+  const counts = new Map<number, number>();
+  for (const shared of index.sharedFingerprints()) {
+    if (shared.ignored) continue;
+    const holders = shared.files().map((f) => position.get(f)).filter((i): i is number => i !== undefined).sort((x, y) => x - y);
+    for (let x = 0; x < holders.length; x++) {
+      for (let y = x + 1; y < holders.length; y++) {
+        const key = holders[x]! * n + holders[y]!;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  const keys = [...counts.entries()].filter(([, c]) => c >= options.minShared).map(([k]) => k).sort((x, y) => x - y);
+  const occurrences = (shared: SharedFingerprint, file: TokenizedFile): Occurrence[] =>
+    shared.occurrencesOf(file).map((o: { side: Occurrence }) => ({ index: o.side.index, start: o.side.start, stop: o.side.stop }));
+  // Each side's k-grams, those of the template left out.
+  const totals = files.map((file, i) => entries.get(i)!.kgrams.length - countIgnored(entries.get(i)!, file));
+  const pairs: CorePair[] = [];
+  keys.forEach((key, done) => {
+    const a = Math.floor(key / n);
+    const b = key % n;
+    const left = entries.get(a)!;
+    const right = entries.get(b)!;
+    const matches: Array<{ a: Occurrence; b: Occurrence }> = [];
+    let coveredA = 0;
+    let coveredB = 0;
+    for (const shared of left.shared) {
+      if (!right.shared.has(shared)) continue;
+      const inA = occurrences(shared, files[a]!);
+      const inB = occurrences(shared, files[b]!);
+      coveredA += inA.length;
+      coveredB += inB.length;
+      for (const x of inA) for (const y of inB) matches.push({ a: x, b: y });
+    }
+    const totalA = totals[a]!;
+    const totalB = totals[b]!;
+    const fragments = mergeFragments(fragmentsOf(matches), options.mergeGap).sort((x, y) => length(y) - length(x) || x.a[0] - y.a[0]);
+    const denominator = totalA + totalB;
+    pairs.push({
+      a,
+      b,
+      similarity: denominator > 0 ? Math.min(1, (coveredA + coveredB) / denominator) : 0,
+      longest: fragments[0] === undefined ? 0 : length(fragments[0]),
+      fragments,
+    });
+    if (progress !== undefined && (done % 500 === 0 || done === keys.length - 1)) progress(done + 1, keys.length);
+  });
+  return { pairs, candidates: counts.size };
+}
+
+/** K-gram occurrences of a file whose fingerprint is a template's (or otherwise ignored). */
+function countIgnored(entry: FileEntry, file: TokenizedFile): number {
+  let ignored = 0;
+  for (const shared of entry.ignored) ignored += shared.occurrencesOf(file).length;
+  return ignored;
+}
