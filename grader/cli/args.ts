@@ -36,6 +36,8 @@ export interface GradeArgs {
   help: boolean;
   version: boolean;
   typecheck: boolean;
+  /** --similarity: compare the submissions' code too (class page and terminal summary). */
+  similarity: boolean;
 }
 
 export const DEFAULT_PATH = 'starter/app.ts';
@@ -62,6 +64,8 @@ Reports:
   --html FILE             a class report page
   --gradescope FILE|DIR   Gradescope results.json (a folder: one file per submission)
   --classroom FILE        GitHub Classroom autograding results
+  --similarity            compare the submissions' code too: a Similarity section in the class
+                          summary and the --html page (npm run similarity does it alone)
   --verbose               every failure in full
   --color, --no-color     colours on or off (default: on for a terminal; NO_COLOR, FORCE_COLOR
                           and TERM=dumb are obeyed)
@@ -99,6 +103,7 @@ const OPTIONS = {
   'start-timeout': { type: 'string' },
   timeout: { type: 'string' },
   typecheck: { type: 'boolean' },
+  similarity: { type: 'boolean' },
   watch: { type: 'boolean' },
   verbose: { type: 'boolean' },
   color: { type: 'boolean' },
@@ -160,6 +165,7 @@ export function parseArgs(argv: readonly string[]): GradeArgs {
     help: values.help === true,
     version: values.version === true,
     typecheck: values.typecheck === true,
+    similarity: values.similarity === true,
   };
   if (args.tiers.length === 0) throw new UsageError('--tier needs at least one tier (see --help)');
   if (values.server !== undefined) args.servers = parseServers(values.server);

@@ -14,6 +14,7 @@ import { renderJson } from '../reports/json.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { UsageError } from '../engine/options.ts';
 import type { GradeArgs } from './args.ts';
+import type { SimilarityReport } from '../similarity/types.ts';
 
 type Targets = Pick<GradeArgs, 'json' | 'csv' | 'junit' | 'html' | 'gradescope' | 'classroom'>;
 
@@ -54,7 +55,7 @@ function fileNameOf(name: string): string {
   return `${name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'submission'}.json`;
 }
 
-export async function writeOutputs(run: GradeRun, targets: Targets): Promise<string[]> {
+export async function writeOutputs(run: GradeRun, targets: Targets, similarity?: SimilarityReport): Promise<string[]> {
   const written: string[] = [];
   const save = async (path: string, text: string): Promise<void> => {
     await write(path, text);
@@ -63,7 +64,7 @@ export async function writeOutputs(run: GradeRun, targets: Targets): Promise<str
   if (targets.json !== undefined) await save(targets.json, renderJson(run));
   if (targets.csv !== undefined) await save(targets.csv, renderCsv(run));
   if (targets.junit !== undefined) await save(targets.junit, renderJunit(run));
-  if (targets.html !== undefined) await save(targets.html, renderHtml(run));
+  if (targets.html !== undefined) await save(targets.html, renderHtml(run, similarity === undefined ? {} : { similarity }));
   if (targets.gradescope !== undefined) {
     const folder = await gradescopeIsFolder(targets.gradescope);
     const only = run.submissions.length === 1 ? run.submissions[0] : undefined;

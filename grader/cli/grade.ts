@@ -11,6 +11,7 @@
 import type { GradeOptions } from '../engine/index.ts';
 import { resolveOptions, UsageError } from '../engine/options.ts';
 import type { GradeRun } from '../results/types.ts';
+import type { SimilarityReport } from '../similarity/types.ts';
 import type { TerminalOptions } from '../reports/terminal.ts';
 import { HELP, parseArgs } from './args.ts';
 import type { GradeArgs } from './args.ts';
@@ -20,6 +21,12 @@ import { versionLine } from './command-line.ts';
 type RenderTerminal = (run: GradeRun, options: TerminalOptions) => string;
 
 class Interrupted extends Error {}
+
+/** --similarity: the submissions' code compared, with the grader's evidence of shared wrong answers. */
+async function compareCode(sources: ReadonlyArray<{ name: string; sourcePath: string }>, run: GradeRun): Promise<SimilarityReport> {
+  const { compareSubmissions, addBehaviour } = await import('../similarity/index.ts');
+  return addBehaviour(await compareSubmissions(sources), run);
+}
 
 function optionsOf(args: GradeArgs): GradeOptions {
   return {
@@ -48,14 +55,14 @@ function loadFailure(run: GradeRun): string | undefined {
   return only?.status === 'load-error' ? (only.statusDetail ?? 'the app could not be loaded') : undefined;
 }
 
-function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeArgs, color: boolean): number {
+function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeArgs, color: boolean, similarity?: SimilarityReport): number {
   const problem = loadFailure(run);
   if (problem !== undefined) {
     process.stderr.write(`grade: ${problem}\n`);
     return 2;
   }
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
-  process.stdout.write(`${renderTerminal(run, { color, verbose: args.verbose, ...(width === undefined ? {} : { width }) }).trimEnd()}\n`);
+  process.stdout.write(`${renderTerminal(run, { color, verbose: args.verbose, ...(width === undefined ? {} : { width }), ...(similarity === undefined ? {} : { similarity }) }).trimEnd()}\n`);
   return allPassed(run) ? 0 : 1;
 }
 
@@ -117,8 +124,9 @@ async function main(argv: readonly string[]): Promise<number> {
       process.off('SIGINT', onInterrupt);
       progress?.finish();
     }
-    await writeOutputs(run, args);
-    return printReport(renderTerminal, run, args, color);
+    const similarity = args.similarity && sources.length > 1 ? await compareCode(sources, run) : undefined;
+    await writeOutputs(run, args, similarity);
+    return printReport(renderTerminal, run, args, color, similarity);
   } finally {
     await session.close();
   }

@@ -3,13 +3,13 @@
  * TypeScript or of pages. Winnowing (Schleimer, Wilkerson & Aiken, SIGMOD
  * 2003) and template subtraction are @dodona/dolos-core's FingerprintIndex:
  * every k-gram of tokens is hashed, the minimum of each window kept, and any
- * hash that also occurs in a template file counts for nothing. Pairs are
+ * hash of a k-gram of a template file counts for nothing. Pairs are
  * scored here rather than with dolos-core's Pair, whose longest-common-
  * substring step is quadratic in the fingerprints of each pair: a class of
  * 1,000 has 499,500 pairs. Only pairs that share fingerprints are scored,
  * found through the index itself.
  */
-import { File, FingerprintIndex, Region, TokenizedFile } from '@dodona/dolos-core';
+import { File, FingerprintIndex, Region, TokenizedFile, WinnowFilter } from '@dodona/dolos-core';
 import type { FileEntry, SharedFingerprint } from '@dodona/dolos-core';
 
 export interface Stream {
@@ -114,9 +114,12 @@ export interface CoreResult {
 /** Every pair of streams that shares code, scored. Deterministic: the order of `streams` fixes every tie. */
 export function comparePairs(streams: readonly Stream[], templates: readonly Stream[], options: CoreOptions, progress?: (done: number, total: number) => void): CoreResult {
   const index = new FingerprintIndex(options.kgram, options.window);
-  for (const t of templates) index.addIgnoredFile(tokenized(t.name, t.tokens));
   const files = streams.map((s) => tokenized(s.name, s.tokens));
   index.addFiles(files);
+  // Every k-gram of a template is ignored, not only its winnowed ones: a submission winnows the same
+  // code in a longer context and may keep other k-grams of it (a window of 1 keeps them all).
+  const every = new WinnowFilter(options.kgram, 1);
+  index.addIgnoredHashes(templates.flatMap((t) => every.fingerprints([...t.tokens]).map((f) => f.hash)));
   const position = new Map(files.map((f, i) => [f, i]));
   const entries = new Map<number, FileEntry>(index.entries().map((e) => [position.get(e.file)!, e]));
 

@@ -201,6 +201,31 @@ export function statementItems(emitter: Emitter, node: ts.Statement): Item[] {
   return [item(emitter, node, 'other', () => statement(emitter, node))];
 }
 
+/** Declarations whose bodies run later: functions, classes, and constants holding a function. */
+function isHoisted(node: ts.Statement): boolean {
+  if (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) return true;
+  return ts.isVariableStatement(node) && node.declarationList.declarations.every((d) => {
+    const init = d.initializer === undefined ? undefined : skipWrappers(d.initializer);
+    return init !== undefined && (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || ts.isClassExpression(init));
+  });
+}
+
+/**
+ * A submission's top level: functions and classes (whose order is the
+ * author's taste) sorted all together; the other statements in canonical
+ * runs, as in any block (a constant that uses another stays after it).
+ */
+export function topLevel(emitter: Emitter, nodes: readonly ts.Statement[]): Token[] {
+  const hoisted: Token[][] = [];
+  const rest: Item[] = [];
+  for (const node of nodes) {
+    const items = statementItems(emitter, node);
+    if (isHoisted(node)) hoisted.push(...items.map((i) => i.tokens));
+    else rest.push(...items);
+  }
+  return [...sortGroups(hoisted).flat(), ...canonical(rest)];
+}
+
 /** A statement list, dead code after an exit left out; `dropFinalBreak` for a switch clause. */
 export function statementList(emitter: Emitter, statements: readonly ts.Statement[], dropFinalBreak = false): void {
   const items: Item[] = [];

@@ -6,10 +6,10 @@
  * statements.ts, expressions.ts and names.ts for what it makes alike.
  */
 import ts from 'typescript';
-import { Emitter, sortGroups } from './emit.ts';
+import { Emitter } from './emit.ts';
 import type { Token } from './emit.ts';
 import { analyseNames } from './names.ts';
-import { statementItems } from './statements.ts';
+import { topLevel } from './statements.ts';
 import type { Unit } from './tokenize.ts';
 
 export type { Token };
@@ -39,14 +39,12 @@ export function rawTokens(unit: Unit): Token[] {
 }
 
 /**
- * The normalised stream. Top-level declarations may stand in any order (a
- * function is hoisted; a file's order is the student's taste), so all of
- * them are sorted. A template keeps what it declares: its helpers are meant
- * to be used by the submissions, not by itself.
+ * The normalised stream, top level first (see topLevel). A template keeps what it declares: its helpers are meant
+ * to be used by the submissions, not by itself (its inner helpers are inlined
+ * as they will be where a submission uses it).
  */
 export function normalisedTokens(unit: Unit, template = false): Token[] {
-  const facts = analyseNames(unit, { dropUnused: !template, inline: !template });
+  const facts = analyseNames(unit, { dropUnused: !template, inline: true });
   const emitter = new Emitter(facts, unit.namespaces, fileIndexer(unit));
-  const groups = unit.statements.flatMap(({ node }) => statementItems(emitter, node).map((item) => item.tokens));
-  return sortGroups(groups).flat();
+  return topLevel(emitter, unit.statements.map(({ node }) => node));
 }
