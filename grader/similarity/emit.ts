@@ -26,6 +26,13 @@ export class Emitter {
   /** Inlining depth: a helper inlined into a helper, but never without end. */
   depth = 0;
 
+  /** While a helper is read in place: its parameters' names → the arguments of the call. */
+  readonly substitutions: Array<Map<string, ts.Expression>> = [];
+
+  substitute(name: string): ts.Expression | undefined {
+    return this.substitutions[this.substitutions.length - 1]?.get(name);
+  }
+
   push(text: string, node: ts.Node): void {
     this.buffer.push({ text, file: this.fileOf(node), node });
   }

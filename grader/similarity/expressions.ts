@@ -126,18 +126,26 @@ export function functionBody(emitter: Emitter, node: ts.FunctionLikeDeclaration)
   else assignTo(emitter, () => emitter.push('RETURN', body), body, true);
 }
 
-/** The body of a function called from this one place, in place of the call. */
+/**
+ * The body of a function called from this one place, in place of the call,
+ * each parameter read as the argument passed for it; a body that only
+ * returns a value is that value (`if (isBlank(t))` reads as `if (t.trim() === '')`).
+ */
 function inlineCall(emitter: Emitter, call: ts.CallExpression, fn: ts.FunctionLikeDeclaration): void {
-  for (const arg of call.arguments) {
-    const a = skipWrappers(arg);
-    // A plain name passed through adds nothing; anything else is evaluated where the call was.
-    if (!ts.isIdentifier(a) && !ts.isLiteralExpression(a)) expression(emitter, a);
-  }
   const body = fn.body;
   if (body === undefined) return;
+  const substitutions = new Map<string, ts.Expression>();
+  fn.parameters.forEach((p, i) => {
+    const arg = call.arguments[i];
+    if (ts.isIdentifier(p.name) && arg !== undefined && !ts.isSpreadElement(arg)) substitutions.set(p.name.text, arg);
+  });
   emitter.depth += 1;
-  if (ts.isBlock(body)) statementList(emitter, body.statements);
-  else expression(emitter, body);
+  emitter.substitutions.push(substitutions);
+  const only = ts.isBlock(body) && body.statements.length === 1 ? body.statements[0] : undefined;
+  if (!ts.isBlock(body)) expression(emitter, body);
+  else if (only !== undefined && ts.isReturnStatement(only) && only.expression !== undefined) expression(emitter, only.expression);
+  else statementList(emitter, body.statements);
+  emitter.substitutions.pop();
   emitter.depth -= 1;
 }
 
@@ -238,7 +246,17 @@ function objectLiteral(emitter: Emitter, node: ts.ObjectLiteralExpression): void
 
 export function expression(emitter: Emitter, node: ts.Expression): void {
   const e = skipWrappers(node);
-  if (ts.isIdentifier(e)) return emitter.push(e.text === 'undefined' ? 'NULL' : 'ID', e);
+  if (ts.isIdentifier(e)) {
+    const argument = emitter.substitute(e.text);
+    if (argument !== undefined) {
+      // The argument belongs to the caller's scope: read it without this helper's parameters.
+      const saved = emitter.substitutions.pop()!;
+      expression(emitter, argument);
+      emitter.substitutions.push(saved);
+      return;
+    }
+    return emitter.push(e.text === 'undefined' ? 'NULL' : 'ID', e);
+  }
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return emitter.push('STR', e);
   if (ts.isNumericLiteral(e) || ts.isBigIntLiteral(e)) return emitter.push('NUM', e);
   if (ts.isRegularExpressionLiteral(e)) return emitter.push('REGEX', e);

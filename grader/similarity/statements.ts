@@ -279,7 +279,7 @@ export function statement(emitter: Emitter, node: ts.Statement): void {
     const e = skipWrappers(node.expression);
     // No effect, or only output: a literal, a name, "use strict", console.log(...).
     if (isPure(e) || isConsoleCall(e)) return;
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isConditionalExpression(skipWrappers(e.right))) {
       assignTo(emitter, () => expression(emitter, e.left), e.right);
       return;
     }
