@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only servers|grading] [--seconds N] [--rounds N] [--class N]`
+ * `npm run bench [-- --only servers|grading|similarity] [--seconds N] [--rounds N] [--class N]`
  *
  * Prints figures and ratios against baselines measured in the same run, on
  * the same (shared, noisy) machine. Benchmarks, not tests: nothing here fails
@@ -8,9 +8,10 @@
 import { parseArgs } from 'node:util';
 import { benchGrading } from './grading.ts';
 import { benchServers } from './servers.ts';
+import { benchSimilarity } from './similarity.ts';
 
-const USAGE = `usage: npm run bench -- [--only servers|grading] [--seconds N] [--rounds N] [--class N]
-  --only     run one section (default: both)
+const USAGE = `usage: npm run bench -- [--only servers|grading|similarity] [--seconds N] [--rounds N] [--class N]
+  --only     run one section (default: all)
   --seconds  load duration per server and round (default 5)
   --rounds   rounds per measurement: servers print the best, grading the median (default 3)
   --class    submissions in the class-grading run (default 100)`;
@@ -44,8 +45,8 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== 'servers' && values.only !== 'grading') {
-  console.error(`bench: --only takes "servers" or "grading", got "${values.only}"`);
+if (values.only !== undefined && !['servers', 'grading', 'similarity'].includes(values.only)) {
+  console.error(`bench: --only takes "servers", "grading" or "similarity", got "${values.only}"`);
   process.exit(2);
 }
 const seconds = positive('seconds', values.seconds, 5);
@@ -53,5 +54,6 @@ const rounds = positive('rounds', values.rounds, 3);
 const classSize = positive('class', values.class, 100);
 
 console.log(`todo-wsgi benchmarks — node ${process.version}, ${new Date().toISOString()}`);
-if (values.only !== 'grading') await benchServers(seconds, rounds);
-if (values.only !== 'servers') await benchGrading(classSize, rounds);
+if (values.only === undefined || values.only === 'servers') await benchServers(seconds, rounds);
+if (values.only === undefined || values.only === 'grading') await benchGrading(classSize, rounds);
+if (values.only === undefined || values.only === 'similarity') await benchSimilarity([100, 1000]);

@@ -11,6 +11,7 @@ import { normalisedTokens, rawTokens } from './tokens.ts';
 import type { Token } from './tokens.ts';
 import { parseSubmission } from './tokenize.ts';
 import type { Unit } from './tokenize.ts';
+import { LineIndex } from './lines.ts';
 import type { Fragment, LineRange, PairReport, SimilarityReport, SubmissionReport } from './types.ts';
 
 export interface AnalyseOptions {
@@ -35,14 +36,20 @@ function streamOf(unit: Unit, normalise: boolean, template = false): Token[] {
   return normalise ? normalisedTokens(unit, template) : rawTokens(unit);
 }
 
+/** A submission's files as fragments are mapped back to them (its syntax trees are not kept). */
+interface Sources {
+  paths: string[];
+  lines: LineIndex[];
+}
+
 /** The source lines a run of tokens came from: each token's first line, runs within 2 lines joined. */
-function linesOf(unit: Unit, tokens: readonly Token[], [start, end]: [number, number]): LineRange[] {
+function linesOf(unit: Sources, tokens: readonly Token[], [start, end]: [number, number]): LineRange[] {
   const byFile = new Map<number, number[]>();
   for (let i = start; i <= end && i < tokens.length; i++) {
     const token = tokens[i]!;
-    const file = unit.files[token.file];
-    if (file === undefined) continue;
-    const line = file.ast.getLineAndCharacterOfPosition(token.node.getStart(file.ast)).line + 1;
+    const index = unit.lines[token.file];
+    if (index === undefined) continue;
+    const line = index.lineOf(token.pos);
     const lines = byFile.get(token.file) ?? [];
     lines.push(line);
     byFile.set(token.file, lines);
@@ -54,7 +61,7 @@ function linesOf(unit: Unit, tokens: readonly Token[], [start, end]: [number, nu
     for (const line of sorted) {
       if (range !== undefined && line - range.to <= 2) range.to = line;
       else {
-        range = { file: unit.files[file]!.path, from: line, to: line };
+        range = { file: unit.paths[file]!, from: line, to: line };
         out.push(range);
       }
     }
@@ -68,13 +75,13 @@ export function analyse(codes: readonly SubmissionCode[], templates: readonly Su
   const kgram = options.kgram ?? DEFAULT_KGRAM;
   const window = options.window ?? DEFAULT_WINDOW;
   const mergeGap = options.merge === false ? 0 : kgram;
-  const units: Unit[] = [];
+  const units: Sources[] = [];
   const tokenLists: Token[][] = [];
   const submissions: SubmissionReport[] = [];
   codes.forEach((code, i) => {
     const unit = parseSubmission(code);
     const tokens = code.files.length === 0 ? [] : streamOf(unit, normalise);
-    units.push(unit);
+    units.push({ paths: unit.files.map((f) => f.path), lines: unit.files.map((f) => new LineIndex(f.text)) });
     tokenLists.push(tokens);
     submissions.push({
       name: code.name,

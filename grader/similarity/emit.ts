@@ -7,11 +7,11 @@
 import type ts from 'typescript';
 import type { NameFacts } from './names.ts';
 
-/** One token and the syntax node it came from (its position is read only for shown fragments). */
+/** One token, its file (index in the unit) and where its node starts (with leading trivia: see lines.ts). */
 export interface Token {
   text: string;
   file: number;
-  node: ts.Node;
+  pos: number;
 }
 
 export class Emitter {
@@ -34,7 +34,7 @@ export class Emitter {
   }
 
   push(text: string, node: ts.Node): void {
-    this.buffer.push({ text, file: this.fileOf(node), node });
+    this.buffer.push({ text, file: this.fileOf(node), pos: node.pos });
   }
 
   append(tokens: readonly Token[]): void {

@@ -50,29 +50,32 @@ function tokenized(name: string, tokens: readonly string[]): TokenizedFile {
   return new TokenizedFile(new File(name, ''), [...tokens], mapping);
 }
 
+/** One occurrence of a shared fingerprint in a file: the fingerprint's number, its k-gram index and token span. */
 interface Occurrence {
+  id: number;
   index: number;
   start: number;
   stop: number;
 }
 
 /** Fragments of consecutive matching k-grams (index i+1 follows i on both sides), as Dolos builds them. */
-function fragmentsOf(matches: Array<{ a: Occurrence; b: Occurrence }>): Match[] {
-  matches.sort((x, y) => x.a.index - y.a.index || x.b.index - y.b.index);
-  const open = new Map<string, { match: Match; lastA: number; lastB: number }>();
+function fragmentsOf(matches: Array<[Occurrence, Occurrence]>): Match[] {
+  matches.sort((x, y) => x[0].index - y[0].index || x[1].index - y[1].index);
+  // Keyed by the k-gram indices a continuation would have; indices stay far below 2^21.
+  const open = new Map<number, Match>();
   const done: Match[] = [];
-  for (const { a, b } of matches) {
-    const key = `${a.index - 1}|${b.index - 1}`;
-    const previous = open.get(key);
+  for (const [a, b] of matches) {
+    const key = a.index * 2097152 + b.index;
+    const previous = open.get(key - 2097152 - 1);
     if (previous !== undefined) {
-      open.delete(key);
-      previous.match.a[1] = Math.max(previous.match.a[1], a.stop);
-      previous.match.b[1] = Math.max(previous.match.b[1], b.stop);
-      open.set(`${a.index}|${b.index}`, { ...previous, lastA: a.index, lastB: b.index });
+      open.delete(key - 2097152 - 1);
+      previous.a[1] = Math.max(previous.a[1], a.stop);
+      previous.b[1] = Math.max(previous.b[1], b.stop);
+      open.set(key, previous);
     } else {
       const match: Match = { a: [a.start, a.stop], b: [b.start, b.stop] };
       done.push(match);
-      open.set(`${a.index}|${b.index}`, { match, lastA: a.index, lastB: b.index });
+      open.set(key, match);
     }
   }
   return done;
@@ -125,6 +128,8 @@ export function comparePairs(streams: readonly Stream[], templates: readonly Str
 
   // Shared fingerprints per pair, through the index: fingerprint → files holding it.
   const n = streams.length;
+  // A flat table while it stays small (n² counters), a map beyond.
+  const table = n <= 4096 ? new Uint32Array(n * n) : undefined;
   const counts = new Map<number, number>();
   for (const shared of index.sharedFingerprints()) {
     if (shared.ignored) continue;
@@ -132,36 +137,57 @@ export function comparePairs(streams: readonly Stream[], templates: readonly Str
     for (let x = 0; x < holders.length; x++) {
       for (let y = x + 1; y < holders.length; y++) {
         const key = holders[x]! * n + holders[y]!;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
+        if (table !== undefined) table[key] += 1;
+        else counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     }
   }
+  if (table !== undefined) table.forEach((count, key) => { if (count > 0) counts.set(key, count); });
   const keys = [...counts.entries()].filter(([, c]) => c >= options.minShared).map(([k]) => k).sort((x, y) => x - y);
-  const occurrences = (shared: SharedFingerprint, file: TokenizedFile): Occurrence[] =>
-    shared.occurrencesOf(file).map((o: { side: Occurrence }) => ({ index: o.side.index, start: o.side.start, stop: o.side.stop }));
+  // Each file's occurrences of shared (not ignored) fingerprints, ordered by fingerprint: pairs meet by a merge.
+  const ids = new Map<SharedFingerprint, number>();
+  const occurrences: Occurrence[][] = files.map((file, i) => {
+    const out: Occurrence[] = [];
+    for (const shared of entries.get(i)!.shared) {
+      let id = ids.get(shared);
+      if (id === undefined) ids.set(shared, (id = ids.size));
+      for (const o of shared.occurrencesOf(file) as Array<{ side: { index: number; start: number; stop: number } }>) {
+        out.push({ id, index: o.side.index, start: o.side.start, stop: o.side.stop });
+      }
+    }
+    return out.sort((x, y) => x.id - y.id || x.index - y.index);
+  });
   // Each side's k-grams, those of the template left out.
   const totals = files.map((file, i) => entries.get(i)!.kgrams.length - countIgnored(entries.get(i)!, file));
   const pairs: CorePair[] = [];
   keys.forEach((key, done) => {
     const a = Math.floor(key / n);
     const b = key % n;
-    const left = entries.get(a)!;
-    const right = entries.get(b)!;
-    const matches: Array<{ a: Occurrence; b: Occurrence }> = [];
+    const left = occurrences[a]!;
+    const right = occurrences[b]!;
+    const matches: Array<[Occurrence, Occurrence]> = [];
     let coveredA = 0;
     let coveredB = 0;
-    for (const shared of left.shared) {
-      if (!right.shared.has(shared)) continue;
-      const inA = occurrences(shared, files[a]!);
-      const inB = occurrences(shared, files[b]!);
-      coveredA += inA.length;
-      coveredB += inB.length;
-      for (const x of inA) for (const y of inB) matches.push({ a: x, b: y });
+    let i = 0;
+    let j = 0;
+    while (i < left.length && j < right.length) {
+      const id = left[i]!.id;
+      if (id < right[j]!.id) i += 1;
+      else if (id > right[j]!.id) j += 1;
+      else {
+        let iEnd = i;
+        let jEnd = j;
+        while (iEnd < left.length && left[iEnd]!.id === id) iEnd += 1;
+        while (jEnd < right.length && right[jEnd]!.id === id) jEnd += 1;
+        coveredA += iEnd - i;
+        coveredB += jEnd - j;
+        for (let x = i; x < iEnd; x++) for (let y = j; y < jEnd; y++) matches.push([left[x]!, right[y]!]);
+        i = iEnd;
+        j = jEnd;
+      }
     }
-    const totalA = totals[a]!;
-    const totalB = totals[b]!;
     const fragments = mergeFragments(fragmentsOf(matches), options.mergeGap).sort((x, y) => length(y) - length(x) || x.a[0] - y.a[0]);
-    const denominator = totalA + totalB;
+    const denominator = totals[a]! + totals[b]!;
     pairs.push({
       a,
       b,

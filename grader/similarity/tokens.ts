@@ -31,7 +31,7 @@ export function rawTokens(unit: Unit): Token[] {
   const fileOf = fileIndexer(unit);
   const visit = (node: ts.Node): void => {
     if (isTypeLevel(node)) return;
-    out.push({ text: ts.SyntaxKind[node.kind], file: fileOf(node), node });
+    out.push({ text: ts.SyntaxKind[node.kind], file: fileOf(node), pos: node.pos });
     ts.forEachChild(node, visit);
   };
   for (const { node } of unit.statements) visit(node);

@@ -133,7 +133,7 @@ describe('the similarity page of the fixture class', () => {
     const fragments = page.locator('#sim-view .sim-frags button');
     expect(await fragments.count()).toBeGreaterThan(0);
     await fragments.first().click();
-    const current = await sides.evaluateAll((els) => els.map((el) => [...el.querySelectorAll('.ln.current')].map((l) => (l as HTMLElement).dataset.frag)));
+    const current = await sides.evaluateAll((els) => els.map((el) => [...el.querySelectorAll(".ln.current")].map((l) => l.getAttribute("data-frag"))));
     expect(current[0]!.length).toBeGreaterThan(0);
     expect(current[1]!.length).toBeGreaterThan(0);
     expect(new Set([...current[0]!, ...current[1]!])).toEqual(new Set(['0']));
