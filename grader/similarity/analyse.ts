@@ -96,7 +96,7 @@ export function analyse(codes: readonly SubmissionCode[], templates: readonly Su
   // Empty submissions are listed, not compared.
   const compared = codes.map((_, i) => i).filter((i) => submissions[i]!.status !== 'empty');
   const streams: Stream[] = compared.map((i) => ({ name: codes[i]!.name, tokens: tokenLists[i]!.map((t) => t.text) }));
-  const core = comparePairs(streams, templateStreams, { kgram, window, mergeGap, minShared: 2 }, (done, total) => options.progress?.('pairs', done, total));
+  const core = comparePairs(streams, templateStreams, { kgram, window, mergeGap, minShared: 2, keepFragments: FRAGMENTS_SHOWN }, (done, total) => options.progress?.('pairs', done, total));
 
   const fragment = (ia: number, ib: number, match: Match): Fragment => ({
     tokens: Math.min(match.a[1] - match.a[0], match.b[1] - match.b[0]) + 1,

@@ -24,6 +24,8 @@ export interface CoreOptions {
   mergeGap: number;
   /** Pairs sharing fewer fingerprints than this are not scored (they share at most that many k-grams). */
   minShared: number;
+  /** Fragments kept per pair, longest first. */
+  keepFragments: number;
 }
 
 /** A shared run of tokens: [start, end] token indices (inclusive) on each side. */
@@ -50,30 +52,27 @@ function tokenized(name: string, tokens: readonly string[]): TokenizedFile {
   return new TokenizedFile(new File(name, ''), [...tokens], mapping);
 }
 
-/** One occurrence of a shared fingerprint in a file: the fingerprint's number, its k-gram index and token span. */
-interface Occurrence {
-  id: number;
-  index: number;
-  start: number;
-  stop: number;
-}
+const SHIFT = 2097152; // 2^21: k-gram indices of one file stay far below it
 
-/** Fragments of consecutive matching k-grams (index i+1 follows i on both sides), as Dolos builds them. */
-function fragmentsOf(matches: Array<[Occurrence, Occurrence]>): Match[] {
-  matches.sort((x, y) => x[0].index - y[0].index || x[1].index - y[1].index);
-  // Keyed by the k-gram indices a continuation would have; indices stay far below 2^21.
+/**
+ * Fragments of consecutive matching k-grams (k-gram i+1 follows i on both
+ * sides), as Dolos builds them. `keys` are a·2^21 + b for matching k-gram
+ * indices a and b, sorted; spans give each k-gram's first and last token.
+ */
+function fragmentsOf(keys: Float64Array, spansA: Int32Array, spansB: Int32Array): Match[] {
   const open = new Map<number, Match>();
   const done: Match[] = [];
-  for (const [a, b] of matches) {
-    const key = a.index * 2097152 + b.index;
-    const previous = open.get(key - 2097152 - 1);
+  for (const key of keys) {
+    const a = Math.floor(key / SHIFT);
+    const b = key - a * SHIFT;
+    const previous = open.get(key - SHIFT - 1);
     if (previous !== undefined) {
-      open.delete(key - 2097152 - 1);
-      previous.a[1] = Math.max(previous.a[1], a.stop);
-      previous.b[1] = Math.max(previous.b[1], b.stop);
+      open.delete(key - SHIFT - 1);
+      previous.a[1] = Math.max(previous.a[1], spansA[2 * a + 1]!);
+      previous.b[1] = Math.max(previous.b[1], spansB[2 * b + 1]!);
       open.set(key, previous);
     } else {
-      const match: Match = { a: [a.start, a.stop], b: [b.start, b.stop] };
+      const match: Match = { a: [spansA[2 * a]!, spansA[2 * a + 1]!], b: [spansB[2 * b]!, spansB[2 * b + 1]!] };
       done.push(match);
       open.set(key, match);
     }
@@ -144,56 +143,76 @@ export function comparePairs(streams: readonly Stream[], templates: readonly Str
   }
   if (table !== undefined) table.forEach((count, key) => { if (count > 0) counts.set(key, count); });
   const keys = [...counts.entries()].filter(([, c]) => c >= options.minShared).map(([k]) => k).sort((x, y) => x - y);
-  // Each file's occurrences of shared (not ignored) fingerprints, ordered by fingerprint: pairs meet by a merge.
+  // Each file's occurrences of shared (not ignored) fingerprints as (fingerprint number, k-gram index),
+  // ordered by fingerprint: pairs meet by a merge. And each k-gram's token span.
   const ids = new Map<SharedFingerprint, number>();
-  const occurrences: Occurrence[][] = files.map((file, i) => {
-    const out: Occurrence[] = [];
-    for (const shared of entries.get(i)!.shared) {
+  const occurrences: Int32Array[] = [];
+  const spans: Int32Array[] = [];
+  files.forEach((file, i) => {
+    const entry = entries.get(i)!;
+    const span = new Int32Array(entry.kgrams.length * 2);
+    entry.kgrams.forEach((range, k) => {
+      span[2 * k] = range.from;
+      span[2 * k + 1] = range.to;
+    });
+    spans.push(span);
+    const found: Array<[number, number]> = [];
+    for (const shared of entry.shared) {
       let id = ids.get(shared);
       if (id === undefined) ids.set(shared, (id = ids.size));
-      for (const o of shared.occurrencesOf(file) as Array<{ side: { index: number; start: number; stop: number } }>) {
-        out.push({ id, index: o.side.index, start: o.side.start, stop: o.side.stop });
-      }
+      for (const o of shared.occurrencesOf(file) as Array<{ side: { index: number } }>) found.push([id, o.side.index]);
     }
-    return out.sort((x, y) => x.id - y.id || x.index - y.index);
+    found.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    occurrences.push(Int32Array.from(found.flat()));
   });
   // Each side's k-grams, those of the template left out.
   const totals = files.map((file, i) => entries.get(i)!.kgrams.length - countIgnored(entries.get(i)!, file));
   const pairs: CorePair[] = [];
+  let buffer = new Float64Array(1024);
   keys.forEach((key, done) => {
     const a = Math.floor(key / n);
     const b = key % n;
     const left = occurrences[a]!;
     const right = occurrences[b]!;
-    const matches: Array<[Occurrence, Occurrence]> = [];
+    let count = 0;
     let coveredA = 0;
     let coveredB = 0;
     let i = 0;
     let j = 0;
     while (i < left.length && j < right.length) {
-      const id = left[i]!.id;
-      if (id < right[j]!.id) i += 1;
-      else if (id > right[j]!.id) j += 1;
+      const id = left[i]!;
+      if (id < right[j]!) i += 2;
+      else if (id > right[j]!) j += 2;
       else {
         let iEnd = i;
         let jEnd = j;
-        while (iEnd < left.length && left[iEnd]!.id === id) iEnd += 1;
-        while (jEnd < right.length && right[jEnd]!.id === id) jEnd += 1;
-        coveredA += iEnd - i;
-        coveredB += jEnd - j;
-        for (let x = i; x < iEnd; x++) for (let y = j; y < jEnd; y++) matches.push([left[x]!, right[y]!]);
+        while (iEnd < left.length && left[iEnd] === id) iEnd += 2;
+        while (jEnd < right.length && right[jEnd] === id) jEnd += 2;
+        coveredA += (iEnd - i) / 2;
+        coveredB += (jEnd - j) / 2;
+        for (let x = i; x < iEnd; x += 2) {
+          for (let y = j; y < jEnd; y += 2) {
+            if (count === buffer.length) {
+              const bigger = new Float64Array(buffer.length * 2);
+              bigger.set(buffer);
+              buffer = bigger;
+            }
+            buffer[count++] = left[x + 1]! * SHIFT + right[y + 1]!;
+          }
+        }
         i = iEnd;
         j = jEnd;
       }
     }
-    const fragments = mergeFragments(fragmentsOf(matches), options.mergeGap).sort((x, y) => length(y) - length(x) || x.a[0] - y.a[0]);
+    const matches = buffer.slice(0, count).sort();
+    const fragments = mergeFragments(fragmentsOf(matches, spans[a]!, spans[b]!), options.mergeGap).sort((x, y) => length(y) - length(x) || x.a[0] - y.a[0]);
     const denominator = totals[a]! + totals[b]!;
     pairs.push({
       a,
       b,
       similarity: denominator > 0 ? Math.min(1, (coveredA + coveredB) / denominator) : 0,
       longest: fragments[0] === undefined ? 0 : length(fragments[0]),
-      fragments,
+      fragments: fragments.slice(0, options.keepFragments),
     });
     if (progress !== undefined && (done % 500 === 0 || done === keys.length - 1)) progress(done + 1, keys.length);
   });

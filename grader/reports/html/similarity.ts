@@ -20,14 +20,18 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
+/** Pairs embedded in a page, most suspicious first: enough to move the threshold far down; the CSV has them all. */
+const PAGE_PAIRS = 5000;
+
 /** The section's markup and its data; the script and styles come from similarityAssets(). */
 export function similaritySection(report: SimilarityReport): string {
+  const shown = report.pairs.length > PAGE_PAIRS ? { ...report, pairs: report.pairs.slice(0, PAGE_PAIRS) } : report;
   return `<section class="similarity" id="similarity" aria-labelledby="similarity-title">
 <h2 id="similarity-title">Similarity</h2>
 <p class="note">Pairs of submissions ranked by how much code they share once names, order, dead code and equivalent forms are set aside, and the statement's own code is subtracted. <strong>Similarity</strong> is the share of both submissions' fingerprints found in the other; <strong>longest</strong> is the longest shared fragment, in normalised tokens. They are evidence for a conversation with the students, not a verdict.</p>
 <noscript><p>The similarity view needs JavaScript; the CSV and JSON reports hold the same pairs.</p></noscript>
 <div id="similarity-root"></div>
-<script type="application/json" id="similarity-data">${jsonForScript(report)}</script>
+${shown === report ? '' : `<p class="note">The ${PAGE_PAIRS} most suspicious of ${report.pairs.length} pairs are shown; the CSV and JSON reports have them all.</p>\n`}<script type="application/json" id="similarity-data">${jsonForScript(shown)}</script>
 </section>`;
 }
 
