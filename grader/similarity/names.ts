@@ -76,6 +76,19 @@ function count(unit: Unit, dropped: Set<ts.Node>): { counts: Map<string, Count>;
   return { counts, declared };
 }
 
+/** The uses inside a dropped declaration no longer count (nor do those in declarations dropped before). */
+function forgetUses(root: ts.Node, counts: Map<string, Count>, dropped: Set<ts.Node>): void {
+  const visit = (node: ts.Node): void => {
+    if ((node !== root && dropped.has(node)) || isTypeOnly(node)) return;
+    if ((ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) && !(node.parent !== undefined && declarationOf(node.parent)?.node === node.parent && nameNodeOf(node.parent) === node)) {
+      const entry = counts.get(node.text);
+      if (entry !== undefined) entry.uses -= 1;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(root);
+}
+
 /** The call a lone reference makes, if it is the callee of one: `f(…)`, `this.f(…)`, `X.f(…)`. */
 function callOf(reference: ts.Node): ts.CallExpression | undefined {
   const parent = reference.parent;
@@ -94,19 +107,20 @@ export function analyseNames(unit: Unit, options: { dropUnused: boolean; inline:
   const dropped = new Set<ts.Node>();
   const inline = new Map<ts.CallExpression, ts.FunctionLikeDeclaration>();
   if (!options.dropUnused && !options.inline) return { dropped, inline };
-  // Dropping one declaration can leave another unused: repeat until nothing changes (bounded).
-  for (let round = 0; round < 8; round++) {
+  if (options.dropUnused) {
+    // Dropping one declaration can leave another unused: the names it mentioned lose a use each.
     const { counts, declared } = count(unit, dropped);
-    let changed = false;
-    for (const decl of declared) {
-      if (EXTERNAL.has(decl.name) || dropped.has(decl.node)) continue;
-      const uses = counts.get(decl.name)?.uses ?? 0;
-      if (options.dropUnused && uses === 0) {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const decl of declared) {
+        if (EXTERNAL.has(decl.name) || dropped.has(decl.node) || (counts.get(decl.name)?.uses ?? 0) > 0) continue;
+        if ([...dropped].some((outer) => inside(decl.node, outer))) continue;
         dropped.add(decl.node);
         changed = true;
+        forgetUses(decl.node, counts, dropped);
       }
     }
-    if (!changed) break;
   }
   if (options.inline) {
     const { counts, declared } = count(unit, dropped);
