@@ -52,12 +52,6 @@ export class Emitter {
       this.buffer = saved;
     }
   }
-
-  take(): Token[] {
-    const out = this.buffer;
-    this.buffer = [];
-    return out;
-  }
 }
 
 export const keyOf = (tokens: readonly Token[]): string => tokens.map((t) => t.text).join(' ');

@@ -8,6 +8,7 @@
  * and a for-of loop; a function called from one place is read in place.
  */
 import ts from 'typescript';
+import { sortGroups } from './emit.ts';
 import type { Emitter } from './emit.ts';
 import { classMembers, statement, statementList } from './statements.ts';
 
@@ -236,12 +237,7 @@ function objectLiteral(emitter: Emitter, node: ts.ObjectLiteralExpression): void
     else if (ts.isMethodDeclaration(p) || ts.isAccessor(p)) functionBody(emitter, p);
   }));
   // Members in a canonical order: moving a handler within a table changes nothing.
-  const sorted = groups.map((g) => g).sort((a, b) => {
-    const ka = a.map((t) => t.text).join(' ');
-    const kb = b.map((t) => t.text).join(' ');
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
-  for (const g of sorted) emitter.append(g);
+  for (const g of sortGroups(groups)) emitter.append(g);
 }
 
 export function expression(emitter: Emitter, node: ts.Expression): void {
