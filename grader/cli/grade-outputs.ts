@@ -10,11 +10,11 @@ import { renderClassroom } from '../reports/classroom.ts';
 import { renderCsv } from '../reports/csv.ts';
 import { renderGradescope } from '../reports/gradescope.ts';
 import { renderHtml } from '../reports/html/index.ts';
+import type { HtmlExtras } from '../reports/html/index.ts';
 import { renderJson } from '../reports/json.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { UsageError } from '../engine/options.ts';
 import type { GradeArgs } from './args.ts';
-import type { SimilarityReport } from '../similarity/types.ts';
 
 type Targets = Pick<GradeArgs, 'json' | 'csv' | 'junit' | 'html' | 'gradescope' | 'classroom'>;
 
@@ -55,7 +55,7 @@ function fileNameOf(name: string): string {
   return `${name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'submission'}.json`;
 }
 
-export async function writeOutputs(run: GradeRun, targets: Targets, similarity?: SimilarityReport): Promise<string[]> {
+export async function writeOutputs(run: GradeRun, targets: Targets, extras: HtmlExtras = {}): Promise<string[]> {
   const written: string[] = [];
   const save = async (path: string, text: string): Promise<void> => {
     await write(path, text);
@@ -64,7 +64,7 @@ export async function writeOutputs(run: GradeRun, targets: Targets, similarity?:
   if (targets.json !== undefined) await save(targets.json, renderJson(run));
   if (targets.csv !== undefined) await save(targets.csv, renderCsv(run));
   if (targets.junit !== undefined) await save(targets.junit, renderJunit(run));
-  if (targets.html !== undefined) await save(targets.html, renderHtml(run, similarity === undefined ? {} : { similarity }));
+  if (targets.html !== undefined) await save(targets.html, renderHtml(run, extras));
   if (targets.gradescope !== undefined) {
     const folder = await gradescopeIsFolder(targets.gradescope);
     const only = run.submissions.length === 1 ? run.submissions[0] : undefined;

@@ -125,7 +125,7 @@ async function main(argv: readonly string[]): Promise<number> {
       progress?.finish();
     }
     const similarity = args.similarity && sources.length > 1 ? await compareCode(sources, run) : undefined;
-    await writeOutputs(run, args, similarity);
+    await writeOutputs(run, args, similarity === undefined ? {} : { similarity });
     return printReport(renderTerminal, run, args, color, similarity);
   } finally {
     await session.close();
