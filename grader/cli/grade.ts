@@ -22,10 +22,15 @@ type RenderTerminal = (run: GradeRun, options: TerminalOptions) => string;
 
 class Interrupted extends Error {}
 
-/** --similarity: the submissions' code compared, with the grader's evidence of shared wrong answers. */
+/**
+ * --similarity: the submissions' code compared, with the grader's evidence of shared wrong answers.
+ * Loaded through tsx only when asked for: bundled into grade.mjs, it would load the TypeScript
+ * compiler on every grade.
+ */
 async function compareCode(sources: ReadonlyArray<{ name: string; sourcePath: string }>, run: GradeRun): Promise<SimilarityReport> {
-  const { compareSubmissions, addBehaviour } = await import('../similarity/index.ts');
-  return addBehaviour(await compareSubmissions(sources), run);
+  const { tsImport } = await import('tsx/esm/api');
+  const similarity = (await tsImport('../similarity/index.ts', import.meta.url)) as typeof import('../similarity/index.ts');
+  return similarity.addBehaviour(await similarity.compareSubmissions(sources), run);
 }
 
 function optionsOf(args: GradeArgs): GradeOptions {
