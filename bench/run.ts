@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only servers|grading|stress] [--seconds N] [--rounds N] [--class N] [--runs N]`
+ * `npm run bench [-- --only servers|grading|similarity|stress] [--seconds N] [--rounds N] [--class N] [--runs N]`
  *
  * Prints figures and ratios against baselines measured in the same run, on
  * the same (shared, noisy) machine. Benchmarks, not tests: nothing here fails
@@ -8,10 +8,11 @@
 import { parseArgs } from 'node:util';
 import { benchGrading } from './grading.ts';
 import { benchServers } from './servers.ts';
+import { benchSimilarity } from './similarity.ts';
 import { benchStress } from './stress.ts';
 
-const USAGE = `usage: npm run bench -- [--only servers|grading|stress] [--seconds N] [--rounds N] [--class N] [--runs N]
-  --only     run one section (default: servers and grading; stress only when named)
+const USAGE = `usage: npm run bench -- [--only servers|grading|similarity|stress] [--seconds N] [--rounds N] [--class N] [--runs N]
+  --only     run one section (default: servers, grading and similarity; stress only when named)
   --seconds  load duration per server and round (default 5)
   --rounds   rounds per measurement: servers print the best, grading the median (default 3)
   --class    submissions in the class-grading run (default 100)
@@ -47,8 +48,8 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== 'servers' && values.only !== 'grading' && values.only !== 'stress') {
-  console.error(`bench: --only takes "servers", "grading" or "stress", got "${values.only}"`);
+if (values.only !== undefined && !['servers', 'grading', 'similarity', 'stress'].includes(values.only)) {
+  console.error(`bench: --only takes "servers", "grading", "similarity" or "stress", got "${values.only}"`);
   process.exit(2);
 }
 const seconds = positive('seconds', values.seconds, 5);
@@ -59,6 +60,7 @@ const runs = positive('runs', values.runs, 20);
 console.log(`todo-wsgi benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 if (values.only === 'stress') await benchStress(runs);
 else {
-  if (values.only !== 'grading') await benchServers(seconds, rounds);
-  if (values.only !== 'servers') await benchGrading(classSize, rounds);
+  if (values.only === undefined || values.only === 'servers') await benchServers(seconds, rounds);
+  if (values.only === undefined || values.only === 'grading') await benchGrading(classSize, rounds);
+  if (values.only === undefined || values.only === 'similarity') await benchSimilarity([100, 1000]);
 }

@@ -38,6 +38,8 @@ export interface GradeArgs extends LmsArgs {
   help: boolean;
   version: boolean;
   typecheck: boolean;
+  /** --similarity: compare the submissions' code too (class page and terminal summary). */
+  similarity: boolean;
 }
 
 export const DEFAULT_PATH = 'starter/app.ts';
@@ -64,6 +66,8 @@ Reports:
   --html FILE             a class report page
   --gradescope FILE|DIR   Gradescope results.json (a folder: one file per submission)
   --classroom FILE        GitHub Classroom runner results (deprecated: Classroom was retired; see --github)
+  --similarity            compare the submissions' code too: a Similarity section in the class
+                          summary and the --html page (npm run similarity does it alone)
   --verbose               every test listed, every failure in full
   --color, --no-color     colours on or off (default: on for a terminal; NO_COLOR, FORCE_COLOR
                           and TERM=dumb are obeyed)
@@ -103,6 +107,7 @@ const OPTIONS = {
   'start-timeout': { type: 'string' },
   timeout: { type: 'string' },
   typecheck: { type: 'boolean' },
+  similarity: { type: 'boolean' },
   watch: { type: 'boolean' },
   verbose: { type: 'boolean' },
   color: { type: 'boolean' },
@@ -167,6 +172,7 @@ export function parseArgs(argv: readonly string[]): GradeArgs {
     version: values.version === true,
     typecheck: values.typecheck === true,
     ...lmsArgs(values, gradebooks, values.watch === true),
+    similarity: values.similarity === true,
   };
   if (args.tiers.length === 0) throw new UsageError('--tier needs at least one tier (see --help)');
   if (values.server !== undefined) args.servers = parseServers(values.server);

@@ -13,6 +13,7 @@ import type { GradeOptions } from '../engine/index.ts';
 import { UsageError } from '../engine/options.ts';
 import type { GradeRun } from '../results/types.ts';
 import { NOT_GRADED } from '../results/types.ts';
+import type { SimilarityReport } from '../similarity/types.ts';
 import type { TerminalOptions } from '../reports/terminal.ts';
 import { HELP, parseArgs } from './args.ts';
 import type { GradeArgs } from './args.ts';
@@ -22,6 +23,17 @@ import { versionLine } from './command-line.ts';
 type RenderTerminal = (run: GradeRun, options: TerminalOptions) => string;
 
 class Interrupted extends Error {}
+
+/**
+ * --similarity: the submissions' code compared, with the grader's evidence of shared wrong answers.
+ * Loaded through tsx only when asked for: bundled into grade.mjs, it would load the TypeScript
+ * compiler on every grade.
+ */
+async function compareCode(sources: ReadonlyArray<{ name: string; sourcePath: string }>, run: GradeRun): Promise<SimilarityReport> {
+  const { tsImport } = await import('tsx/esm/api');
+  const similarity = (await tsImport('../similarity/index.ts', import.meta.url)) as typeof import('../similarity/index.ts');
+  return similarity.addBehaviour(await similarity.compareSubmissions(sources), run);
+}
 
 function optionsOf(args: GradeArgs): GradeOptions {
   return {
@@ -63,14 +75,14 @@ function notGradedLine(run: GradeRun): string | undefined {
   return `${subs.length} of ${run.submissions.length} submissions not graded (${names}): ${why} — not a problem in their code`;
 }
 
-function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeArgs, color: boolean, after = ''): number {
+function printReport(renderTerminal: RenderTerminal, run: GradeRun, args: GradeArgs, color: boolean, after = '', similarity?: SimilarityReport): number {
   const problem = loadFailure(run);
   if (problem !== undefined) {
     process.stderr.write(`grade: ${problem}\n`);
     return 2;
   }
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
-  process.stdout.write(`${renderTerminal(run, { color, verbose: args.verbose, ...(width === undefined ? {} : { width }) }).trimEnd()}\n`);
+  process.stdout.write(`${renderTerminal(run, { color, verbose: args.verbose, ...(width === undefined ? {} : { width }), ...(similarity === undefined ? {} : { similarity }) }).trimEnd()}\n`);
   if (after !== '') process.stdout.write(`\n${after}\n`);
   const notGraded = notGradedLine(run);
   if (notGraded !== undefined) {
@@ -141,8 +153,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const width = process.stdout.isTTY ? process.stdout.columns : undefined;
     const { text, extras } = await lms.applyLms(run, args, lmsInputs, { color, ...(width === undefined ? {} : { width }) });
-    await writeOutputs(run, args, extras);
-    const print = (): number => printReport(renderTerminal, run, args, color, text);
+    const similarity = args.similarity && sources.length > 1 ? await compareCode(sources, run) : undefined;
+    await writeOutputs(run, args, similarity === undefined ? extras : { ...extras, similarity });
+    const print = (): number => printReport(renderTerminal, run, args, color, text, similarity);
     return github ? await github.reportToGithub(run, process.env, print, extras.regrade) : print();
   } finally {
     await grader.close();

@@ -8,6 +8,7 @@ import type { GradeRun, SubmissionResult } from '../results/types.ts';
 import { failureCounts, notGraded, points, portableTests, serversOf, statusLine, TIER_SHORT, tiersOf } from './shared.ts';
 import type { TerminalOptions } from './terminal-submission.ts';
 import { renderSubmission } from './terminal-submission.ts';
+import { similarityLines } from './similarity-terminal.ts';
 import type { Style } from './terminal-style.ts';
 import { makeStyle, oneLine, pad, padStart, truncate, width, wrap } from './terminal-style.ts';
 
@@ -99,6 +100,7 @@ export function renderClass(run: GradeRun, options: TerminalOptions): string {
   lines.push(...table(run, style, width), '');
   lines.push(...problems(run, style, width));
   lines.push(...mostFailed(run, style, width));
+  if (options.similarity !== undefined) lines.push(...similarityLines(options.similarity, style, width));
   if (options.verbose) {
     for (const sub of run.submissions) lines.push('─'.repeat(width), renderSubmission(sub, run, options));
   }

@@ -3,6 +3,7 @@
  * `npm run grade`: test by test per tier, with the why of each failure right
  * under it, then portability, scores and the Richardson level.
  */
+import type { SimilarityReport } from '../similarity/types.ts';
 import type { GradeRun, ServerOutcome, SubmissionResult, TestResult } from '../results/types.ts';
 import type { ExcerptLimits } from './explain.ts';
 import { sameFailure } from './explain.ts';
@@ -20,6 +21,8 @@ export interface TerminalOptions {
   width?: number;
   /** Every test listed (passing ones too) and every failure in full, with the whole transcript. */
   verbose?: boolean;
+  /** A class run's code similarity (grade --similarity), shown after the class table. */
+  similarity?: SimilarityReport;
 }
 
 /** Failing tests explained in full before the rest are listed only (unless verbose). */

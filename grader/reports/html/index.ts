@@ -13,6 +13,8 @@ import { buildModel } from './model.ts';
 import { renderSummary, renderLegend, pageTitle } from './summary.ts';
 import type { RegradeDiff } from '../regrade.ts';
 import { renderRegradeSection } from './regrade.ts';
+import type { SimilarityReport } from '../../similarity/types.ts';
+import { similarityAssets, similaritySection } from './similarity.ts';
 
 // Read at render time (not import time) so the assets stay plain files that
 // the type checker never sees; cached after the first render. The script
@@ -39,17 +41,22 @@ const SPRITE =
   '<circle cx="12" cy="12" r="3" fill="none" stroke="currentColor" stroke-width="2"/>' +
   '<line x1="3" y1="21" x2="21" y2="3" stroke="currentColor" stroke-width="2.4"/></symbol></svg>';
 
-/** Sections that need more than the run: the comparison with a baseline (--baseline). */
+/**
+ * Sections that need more than the run: the comparison with a baseline
+ * (--baseline), and the code-similarity view below the matrix (--similarity).
+ */
 export interface HtmlExtras {
   regrade?: RegradeDiff;
+  similarity?: SimilarityReport;
 }
 
 export function renderHtml(run: GradeRun, extras: HtmlExtras = {}): string {
   const { css, js } = loadAssets();
   const { model, details } = buildModel(run);
+  const similarity = extras.similarity === undefined ? undefined : { ...similarityAssets(), section: similaritySection(extras.similarity) };
   const csp = [
     "default-src 'none'",
-    `script-src 'sha256-${sha256(js)}'`,
+    `script-src 'sha256-${sha256(js)}'${similarity === undefined ? '' : ` 'sha256-${similarity.hash}'`}`,
     // Inline styles only; nothing can be fetched (no img/font/connect source).
     "style-src 'unsafe-inline'",
     "base-uri 'none'",
@@ -68,7 +75,8 @@ export function renderHtml(run: GradeRun, extras: HtmlExtras = {}): string {
 <meta name="referrer" content="no-referrer">
 <title>${pageTitle(run)}</title>
 <style>${css}</style>
-<style id="col-filter"></style>
+<style id="col-filter"></style>${similarity === undefined ? '' : `
+<style>${similarity.css}</style>`}
 </head>
 <body>
 ${SPRITE}
@@ -85,6 +93,7 @@ ${extras.regrade ? renderRegradeSection(extras.regrade) : ''}
 ${renderLegend(model)}
 <noscript><p>The matrix and transcripts need JavaScript; the summary above is complete without it.</p></noscript>
 <div class="matrix-wrap"><div id="matrix" role="table" aria-label="Submissions by tests; each test cell has one sub-cell per server"></div></div>
+${similarity?.section ?? ''}
 </main>
 <dialog id="detail" aria-labelledby="detail-title" aria-describedby="detail-subtitle">
 <div class="panel">
@@ -94,7 +103,8 @@ ${renderLegend(model)}
 </dialog>
 <script type="application/json" id="model">${jsonForScript(model)}</script>
 ${detailBlocks}
-<script>${js}</script>
+<script>${js}</script>${similarity === undefined ? '' : `
+<script>${similarity.js}</script>`}
 </body>
 </html>
 `;
