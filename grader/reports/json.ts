@@ -39,7 +39,8 @@ function withTranscripts(run: GradeRun, keepLast: number): GradeRun {
     ...run,
     submissions: run.submissions.map((sub) => ({
       ...sub,
-      tests: sub.tests.map((t) => ({ ...t, outcomes: { simple: trim(t.outcomes.simple), socket: trim(t.outcomes.socket) } })),
+      // Every server's outcome, prefork's included.
+      tests: sub.tests.map((t) => ({ ...t, outcomes: Object.fromEntries(Object.entries(t.outcomes).map(([server, o]) => [server, trim(o)])) })),
     })),
   };
 }

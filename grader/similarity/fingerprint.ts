@@ -136,7 +136,7 @@ export function comparePairs(streams: readonly Stream[], templates: readonly Str
     for (let x = 0; x < holders.length; x++) {
       for (let y = x + 1; y < holders.length; y++) {
         const key = holders[x]! * n + holders[y]!;
-        if (table !== undefined) table[key] += 1;
+        if (table !== undefined) table[key] = table[key]! + 1;
         else counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     }

@@ -59,6 +59,22 @@ describe('renderJson', () => {
     expect(parsed.submissions[0]?.tests).toHaveLength(sub.tests.length);
   });
 
+  it('keeps every server\'s outcome when it trims transcripts, prefork\'s included', () => {
+    const sub = crashed();
+    const test = sub.tests[0];
+    const outcome = test?.outcomes.simple;
+    if (!test || !outcome) throw new Error('sample has no simple outcome');
+    const exchange = outcome.transcript[0];
+    if (!exchange) throw new Error('sample has no exchange');
+    const response = { status: 200, headers: [], body: 'b'.repeat(2000) };
+    const long = Array.from({ length: 400 }, (_, i) => ({ ...exchange, response, request: { ...exchange.request, target: `/todos/${i}` } }));
+    test.outcomes = { prefork: { ...outcome, server: 'prefork', transcript: long } };
+    const parsed = JSON.parse(renderJson(sampleRun([sub]), { maxBytes: 20_000 })) as GradeRun & { truncation?: { transcriptsKeptLast?: number } };
+    expect(parsed.truncation?.transcriptsKeptLast).toBeDefined();
+    expect(Object.keys(parsed.submissions[0]?.tests[0]?.outcomes ?? {})).toEqual(['prefork']);
+    expect(parsed.submissions[0]?.tests[0]?.outcomes.prefork?.transcript.at(-1)?.request.target).toBe('/todos/399');
+  });
+
   it('records no truncation when everything fits', () => {
     const parsed = JSON.parse(renderJson(sampleRun())) as Record<string, unknown>;
     expect(parsed.truncation).toBeUndefined();

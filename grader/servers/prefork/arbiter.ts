@@ -75,7 +75,7 @@ interface Slot {
   restarts: number;
   failures: number;
   /** Set while the master itself ends this worker (killWorker, timeout): no extra log line. */
-  ending?: string;
+  ending?: string | undefined;
 }
 
 export class Arbiter {
