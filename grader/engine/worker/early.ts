@@ -3,9 +3,9 @@
  * modules load: an app process takes ~0.3 s to listen, about as long as the
  * worker takes to load register.ts and what it imports, so a lone
  * submission's first test no longer waits for both one after the other.
- * Light on purpose: only the sandbox's process code loads before the spawn.
+ * Light on purpose: only the sandbox's start code loads before the spawn.
  */
-import { startAppProcess } from '../../sandbox/app-process.ts';
+import { startApp } from '../../sandbox/start-app.ts';
 import { adoptRuntimeBundle } from '../../sandbox/runtime-bundle.ts';
 import type { AppHandle } from '../../sandbox/types.ts';
 import { DEFAULT_TEST_SERVERS, type ServerName } from '../../servers/names.ts';
@@ -20,7 +20,7 @@ export function startEarly(config: SubmissionConfig): EarlyStarts {
   const prepared = config.prepared;
   if (prepared === undefined || !prepared.ok) return starts;
   for (const server of config.servers.filter((name) => DEFAULT_TEST_SERVERS.includes(name))) {
-    const start = startAppProcess({
+    const start = startApp({
       bundlePath: prepared.bundlePath,
       sourceDir: prepared.sourceDir,
       server,
