@@ -5,7 +5,7 @@
  * mixed; `--tier core --json`), and a hostile batch (the fixtures of
  * test/fixtures/hostile, one of them looping on every request). The
  * baseline, measured in the same run, is vitest alone starting and running
- * one trivial test, launched the way the issue measured it (`npx vitest run`);
+ * one trivial test, launched as a user launches it (`npx vitest run`);
  * the same run launched by `node` directly is shown beside it. The cold
  * grade is split into its fixed cost (one test of one request per server)
  * and the rest, its tests.

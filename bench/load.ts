@@ -51,7 +51,7 @@ function wrkGenerator(path: string, version: string): LoadGenerator {
   const script = join(mkdtempSync(join(tmpdir(), 'todo-wsgi-bench-')), 'done.lua');
   writeFileSync(script, DONE_SCRIPT);
   return {
-    // One wrk thread, as the issue's measurement: the server gets the other core.
+    // One wrk thread: the server gets the other core.
     name: `wrk ${version} (-t1)`,
     async run(url, connections, seconds) {
       const { stdout } = await run(path, ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url]);

@@ -24,7 +24,7 @@ async function startTarget(name: Target): Promise<{ url: string; child: ChildPro
   return { url, child };
 }
 
-/** Connections kept busy by the load generator (the issue's `wrk -t1 -c16`). */
+/** Connections kept busy by the load generator (`wrk -t1 -c16`). */
 const CONNECTIONS = 16;
 
 function p99Text(us: number): string {
@@ -82,7 +82,7 @@ export async function benchServers(seconds: number, rounds: number): Promise<voi
       process.stderr.write(`  round ${round + 1}/${rounds} ${name}: ${Math.round(sample.rps)} req/s\n`);
     }
   }
-  // Best of the rounds, as the issue measures, for every target alike: the round with the
+  // Best of the rounds, for every target alike: the round with the
   // most req/s (its latencies with it), and the lowest CPU a request of any round.
   const pick = (name: Target): Sample => {
     const all = samples.get(name)!;

@@ -49,7 +49,7 @@ function optionsOf(args: GradeArgs): GradeOptions {
     ...(args.startTimeoutMs === undefined ? {} : { startTimeoutMs: args.startTimeoutMs }),
     ...(args.submissionTimeoutMs === undefined ? {} : { submissionTimeoutMs: args.submissionTimeoutMs }),
     // For the kit's own tests only (see GradeOptions.connectTo): a stand-in for a firewall.
-    ...(process.env.TODO_WSGI_CONNECT_TO ? { connectTo: process.env.TODO_WSGI_CONNECT_TO } : {}),
+    ...(process.env.WSGI_KIT_CONNECT_TO ? { connectTo: process.env.WSGI_KIT_CONNECT_TO } : {}),
   };
 }
 

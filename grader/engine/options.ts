@@ -36,7 +36,7 @@ export interface GradeOptions {
    * For the kit's own tests: "host:port" the grader's HTTP client connects to
    * instead of each app process, e.g. a closed port or a server that resets
    * every connection, standing in for a firewall between the grader and a
-   * running app. The CLI takes it from the TODO_WSGI_CONNECT_TO environment
+   * running app. The CLI takes it from the WSGI_KIT_CONNECT_TO environment
    * variable. Never set when grading for real.
    */
   connectTo?: string;

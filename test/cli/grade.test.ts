@@ -37,7 +37,7 @@ let untyped: Result;
 let chosen: Result;
 let printing: Result;
 let all: Result;
-/** Resets every connection, as a firewall would: the grader is pointed at it instead of the app (TODO_WSGI_CONNECT_TO). */
+/** Resets every connection, as a firewall would: the grader is pointed at it instead of the app (WSGI_KIT_CONNECT_TO). */
 const firewall = createServer((socket) => socket.resetAndDestroy());
 
 beforeAll(async () => {
@@ -96,7 +96,7 @@ test('a full score fits on one screen; the untouched starter says where to start
 // On its own, after the others: its app processes are restarted after each connection it loses.
 test('exit 2 when the app cannot be reached, with a line that does not blame the code; the files are written anyway', async () => {
   const firewallPort = await new Promise<number>((resolve) => firewall.listen(0, '127.0.0.1', () => resolve((firewall.address() as { port: number }).port)));
-  const unreachable = await runGrade(['starter/app.ts', '--tier', 'core', '--json', join(dir, 'unreachable.json')], { NO_COLOR: '1', TODO_WSGI_CONNECT_TO: `127.0.0.1:${firewallPort}` });
+  const unreachable = await runGrade(['starter/app.ts', '--tier', 'core', '--json', join(dir, 'unreachable.json')], { NO_COLOR: '1', WSGI_KIT_CONNECT_TO: `127.0.0.1:${firewallPort}` });
   expect(unreachable.code).toBe(2);
   const lines = unreachable.stderr.trimEnd().split('\n');
   expect(lines).toHaveLength(1);

@@ -12,6 +12,7 @@ import type { Detail, Reply, RequestOptions, TestContext, TestSpec, WorkerAnswer
 import * as assert from './assertions.ts';
 import { curlCommand } from './curl.ts';
 import { GradeFailure } from './grade-failure.ts';
+import { RESPONSIVE_PROBE_MS } from './deadline.ts';
 import { prepareRequest, send, transcriptHeaders } from './http.ts';
 import type { AppClient, PreparedRequest, TransportError } from './http.ts';
 import { excerpt, parseWireRequest, Transcript } from './transcript.ts';
@@ -62,7 +63,7 @@ export interface ObservedError {
   status?: number;
 }
 
-const HANG_HINT = 'Look for a loop that never ends, or a read of wsgi.input past CONTENT_LENGTH (it waits for bytes that never come).';
+const HANG_HINT = 'Look for a loop that never ends: a while or for whose condition never changes, or a function that calls itself without end.';
 
 /**
  * A request as the transcript shows it: as written to the socket (`wire`),
@@ -107,8 +108,6 @@ function digestOf(requests: readonly PreparedRequest[]): string {
 
 /** Characters of the app's output kept per test: enough to see what it printed, not a flood. */
 export const APP_OUTPUT_LIMIT = 8 * 1024;
-/** How long the app's process has to answer the grader when a request is late (generous: the machine may be busy). */
-const RESPONSIVE_PROBE_MS = 1_000;
 
 export class GradingContext implements TestContext {
   readonly server: ServerName;

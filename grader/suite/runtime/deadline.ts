@@ -10,6 +10,9 @@
 /** True when the delay is not the app's, so the request may wait another limit. */
 export type MayWaitLonger = () => Promise<boolean>;
 
+/** How long the app's process has to answer the grader when a request is late (generous: the machine may be busy). */
+export const RESPONSIVE_PROBE_MS = 1_000;
+
 /** A request waits at most this many times its limit, however often mayWaitLonger says yes. */
 export const MAX_WAIT_FACTOR = 5;
 
