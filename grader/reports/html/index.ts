@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GradeRun } from '../../results/types.ts';
-import { jsonForScript } from './embed.ts';
+import { jsonForScript, pageStart } from './embed.ts';
 import { buildModel } from './model.ts';
 import { renderSummary, renderLegend, pageTitle } from './summary.ts';
 import type { RegradeDiff } from '../regrade.ts';
@@ -66,14 +66,7 @@ export function renderHtml(run: GradeRun, extras: HtmlExtras = {}): string {
   const detailBlocks = details
     .map((d, i) => `<script type="application/json" id="d-${i}">${jsonForScript(d)}</script>`)
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${pageTitle(run)}</title>
+  return `${pageStart(csp, pageTitle(run))}
 <style>${css}</style>
 <style id="col-filter"></style>${similarity === undefined ? '' : `
 <style>${similarity.css}</style>`}

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SimilarityReport } from '../../similarity/types.ts';
-import { escapeHtml, jsonForScript } from './embed.ts';
+import { escapeHtml, jsonForScript, pageStart } from './embed.ts';
 
 let assets: { css: string; js: string; pageCss: string } | undefined;
 function loadAssets(): { css: string; js: string; pageCss: string } {
@@ -45,14 +45,7 @@ export function renderSimilarityPage(report: SimilarityReport): string {
   const { css, js, pageCss } = loadAssets();
   const csp = ["default-src 'none'", `script-src 'sha256-${sha256(js)}'`, "style-src 'unsafe-inline'", "base-uri 'none'", "form-action 'none'"].join('; ');
   const n = report.submissions.length;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>todo-wsgi similarity — ${escapeHtml(String(n))} submissions</title>
+  return `${pageStart(csp, `todo-wsgi similarity — ${escapeHtml(String(n))} submissions`)}
 <style>${pageCss}</style>
 <style>${css}</style>
 </head>
